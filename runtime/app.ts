@@ -1,0 +1,70 @@
+/**
+ * An app: one independent part of a project, with its routes, hooks, error
+ * codes and the model modules that hold its Drizzle tables. A project lists
+ * its active apps in config.ini; each app's main module exports `app`.
+ */
+import type { Config } from './config.js';
+import type { Routes, Route } from './routes.js';
+import type { Hooks } from './hooks.js';
+import type { ErrorList } from './error-list.js';
+import type { MiddlewareLayers } from './middlewares.js';
+
+const APP_BRAND = Symbol.for('backendts.app');
+
+/** What an app's `initFunc` receives: the project's config. */
+export type InitFunc = (config: Config) => void | Promise<void>;
+
+/** Options of {@link App}; every part is optional. */
+export interface AppOptions {
+  /** The app's routes: `Routes` collections and/or single `Route` objects. */
+  routes?: Iterable<Routes | Route> | Routes;
+  /** Event hooks of the app. */
+  hooks?: Iterable<Hooks> | Hooks;
+  /**
+   * Model modules holding the app's Drizzle tables: paths relative to the
+   * app's folder (`'./db/models'`), or package specifiers for a packaged app.
+   */
+  models?: readonly string[];
+  /** Error codes the app adds. */
+  errors?: Iterable<ErrorList> | ErrorList;
+  /** Middlewares the app brings, at the request, handler and response layers. */
+  middlewares?: MiddlewareLayers;
+  /** Run by `backendts init_project` to set the app up (e.g. create an admin user). */
+  initFunc?: InitFunc;
+  /** A short name; defaults to the app folder's (or package's) name. */
+  name?: string;
+}
+
+/** One app of a project. Export it as `app` from the app's main module. */
+export class App {
+  readonly routes: readonly (Routes | Route)[];
+  readonly hooks: readonly Hooks[];
+  readonly models: readonly string[];
+  readonly errors: readonly ErrorList[];
+  readonly middlewares: MiddlewareLayers;
+  readonly initFunc: InitFunc | undefined;
+  readonly name: string | undefined;
+
+  constructor(options: AppOptions = {}) {
+    this.routes = toArray(options.routes);
+    this.hooks = toArray(options.hooks);
+    this.errors = toArray(options.errors);
+    this.models = options.models === undefined ? [] : [...options.models];
+    this.middlewares = options.middlewares ?? {};
+    this.initFunc = options.initFunc;
+    this.name = options.name;
+    Object.defineProperty(this, APP_BRAND, { value: true });
+  }
+}
+
+/** True for an `App`, even one made by another copy of backendts. */
+export function isApp(value: unknown): value is App {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[APP_BRAND] === true;
+}
+
+function toArray<T extends object>(value: Iterable<T> | T | undefined): T[] {
+  if (value === undefined) return [];
+  // Routes, Hooks and ErrorList are not iterable, so anything iterable is a list of them.
+  if (Symbol.iterator in value) return [...(value as Iterable<T>)];
+  return [value as T];
+}
