@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const source = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Tests (and fixture projects loaded in them) use the sources, not dist/.
+    alias: [
+      { find: /^backendts\/db$/, replacement: source('./runtime/db/index.ts') },
+      { find: /^backendts\/codegen$/, replacement: source('./codegen/index.ts') },
+      { find: /^backendts$/, replacement: source('./runtime/index.ts') },
+    ],
+  },
   test: {
     include: ['tests/**/*.test.ts', 'runtime/**/*.test.ts', 'codegen/**/*.test.ts', 'cli/**/*.test.ts'],
     testTimeout: 60_000,
