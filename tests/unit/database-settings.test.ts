@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../runtime/config.js';
+import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
+
+const projectDir = '/srv/project';
+const read = (text: string, environment: NodeJS.ProcessEnv = {}) =>
+  readDatabaseSettings(parseConfig(text, 'config.ini', environment), { projectDir, environment });
+
+describe('[database] settings', () => {
+  it('uses the embedded database inside the project when neither host nor url is set', () => {
+    const settings = read('[apps]\nactive =\n');
+    expect(settings.target).toEqual({ driver: 'pglite', path: path.join(projectDir, '.backendts/db') });
+    expect(settings.isolationLevel).toBe('read committed');
+  });
+
+  it('builds a PostgreSQL URL from host, port, name, username and password', () => {
+    const settings = read('[database]\nhost = db.local\nport = 6543\nname = my db\nusername = u\npassword = p@ss\n');
+    expect(settings.target).toMatchObject({ driver: 'postgres', host: 'db.local', port: 6543, name: 'my db' });
+    if (settings.target.driver !== 'postgres') throw new Error('expected postgres');
+    const url = new URL(settings.target.url);
+    expect(decodeURIComponent(url.password)).toBe('p@ss');
+    expect(decodeURIComponent(url.pathname)).toBe('/my db');
+  });
+
+  it('lets DATABASE_URL override the file', () => {
+    const settings = read('[database]\nhost = a\nname = b\n', { DATABASE_URL: 'postgres://x@h:5433/other' });
+    expect(settings.target).toMatchObject({ driver: 'postgres', host: 'h', port: 5433, name: 'other' });
+  });
+
+  it('reads durations, booleans and the isolation level', () => {
+    const settings = read(
+      '[database]\nurl = postgres://h/d\nstatement_timeout = 500ms\nidle_timeout = 2m\necho = yes\nprepare = false\nisolation_level = SERIALIZABLE\n',
+    );
+    expect(settings).toMatchObject({ statementTimeout: 500, idleTimeout: 120, echo: true, prepare: false, isolationLevel: 'serializable' });
+  });
+
+  it('rejects an unknown key, naming it', () => {
+    expect(() => read('[database]\nhots = x\n')).toThrow(/\[database\]: unknown setting "hots"/);
+  });
+
+  it('rejects bad values, naming the setting', () => {
+    expect(() => read('[database]\nurl = mysql://h/d\n')).toThrow(/url must start with postgres:\/\//);
+    expect(() => read('[database]\nhost = h\n')).toThrow(/"name" is required/);
+    expect(() => read('[database]\ndriver = sqlite\n')).toThrow(/driver = sqlite is not known/);
+    expect(() => read('[database]\nurl = postgres://h/d\npool_size = 0\n')).toThrow(/pool_size = 0/);
+    expect(() => read('[database]\nurl = postgres://h/d\nisolation_level = chaos\n')).toThrow(/isolation_level/);
+  });
+
+  it('describes a target without the password', () => {
+    const settings = read('[database]\nurl = postgres://u:secret@h:5432/d\n');
+    expect(describeTarget(settings.target)).toBe('PostgreSQL database "d" on h:5432');
+  });
+});
