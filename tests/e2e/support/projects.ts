@@ -1,0 +1,87 @@
+/**
+ * Temporary project folders for the end-to-end tests, and the database each
+ * one runs on: the embedded PGlite default or a fresh PostgreSQL database.
+ */
+import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
+import { repoRoot } from './cli.js';
+import { dropDatabase, queryPostgres, uniqueDatabaseName, withPglite } from './databases.js';
+
+/** The two engines every end-to-end case runs on. */
+export const DRIVERS = ['postgres', 'pglite'] as const;
+
+/** One of {@link DRIVERS}. */
+export type Driver = (typeof DRIVERS)[number];
+
+/**
+ * Copies fixtures/<name> into the repository's ignored tmp/ folder. Inside the
+ * checkout, `import 'backendts'` resolves to this package (its own name) and
+ * drizzle-orm to the checkout's node_modules, exactly as in fixtures/.
+ */
+export function copyFixture(name: string): string {
+  const dir = path.join(repoRoot, 'tmp', 'e2e', `${name}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(path.dirname(dir), { recursive: true });
+  cpSync(path.join(repoRoot, 'fixtures', name), dir, {
+    recursive: true,
+    filter: (source) => path.basename(source) !== '.backendts' && path.basename(source) !== 'node_modules',
+  });
+  return dir;
+}
+
+/**
+ * A fresh folder outside the checkout, as a user's machine would have, whose
+ * node_modules links `backendts` and `drizzle-orm` to this checkout (what
+ * `npm install backendts` would give).
+ */
+export function makeWorkspace(): string {
+  const dir = path.join(tmpdir(), `backendts-e2e-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Links the packages a scaffolded project imports into its node_modules. */
+export function linkDependencies(projectDir: string): void {
+  const modules = path.join(projectDir, 'node_modules');
+  mkdirSync(modules, { recursive: true });
+  symlinkSync(repoRoot, path.join(modules, 'backendts'), 'dir');
+  symlinkSync(path.join(repoRoot, 'node_modules', 'drizzle-orm'), path.join(modules, 'drizzle-orm'), 'dir');
+}
+
+/** Removes a temporary folder. */
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The database a test project runs on, and direct access to it. */
+export interface TestDatabase {
+  driver: Driver;
+  /** PostgreSQL database name (undefined on PGlite). */
+  name: string | undefined;
+  /** Runs a query directly on the database; on PGlite, only while no server has it open. */
+  query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Drops the PostgreSQL database; nothing to do on PGlite (its folder goes with the project). */
+  drop(): Promise<void>;
+}
+
+/** A PostgreSQL database name reserved for a test (created by `create_db`), or the project's PGlite folder. */
+export function testDatabase(driver: Driver, pgliteDir: () => string): TestDatabase {
+  if (driver === 'postgres') {
+    const name = uniqueDatabaseName('bt_e2e');
+    return {
+      driver,
+      name,
+      query: (text, params) => queryPostgres(name, text, params),
+      drop: () => dropDatabase(name),
+    };
+  }
+  return {
+    driver,
+    name: undefined,
+    query: <Row>(text: string, params?: unknown[]) =>
+      withPglite(pgliteDir(), async (db: PGlite) => (await db.query<Row>(text, params)).rows),
+    drop: async () => {},
+  };
+}
