@@ -1,0 +1,84 @@
+/**
+ * The suite's command line. Defaults are the reference workload
+ * (../shared BENCH: 64 connections, 3 s warm-up, 10 s per route, 3 rounds);
+ * the options run a subset quickly, e.g. `--only http --duration 3 --rounds 1`.
+ */
+import { parseArgs } from 'node:util';
+
+/** Every contender of the HTTP suite, in the order the tables list them. */
+export const ALL_CONTENDERS = ['backendts', 'backendts-pglite', 'raw', 'fastify', 'hono'];
+/** Every route of the workload. */
+export const ALL_ROUTES = ['hello-world', 'users-read', 'users-write'];
+/** The suites: HTTP load and build time. */
+export const ALL_SUITES = ['http', 'build'];
+
+const HELP = `usage: node bench/run.mjs [options]
+
+  --only <suites>        http, build or both (comma-separated; default: both)
+  --contenders <list>    ${ALL_CONTENDERS.join(',')}
+  --routes <list>        ${ALL_ROUTES.join(',')}
+  --duration <s>         seconds measured per route and round (default 10)
+  --warmup <s>           seconds of warm-up before each measurement (default 3)
+  --rounds <n>           rounds of the HTTP suite; medians are reported (default 3)
+  --connections <n>      concurrent connections of the load generator (default 64)
+  --pool-size <n>        database pool size of every server (default 10)
+  --build-rounds <n>     repetitions of each build-time step (default 3)
+  --pg-url <url>         PostgreSQL server to use (default postgres://postgres@127.0.0.1:5432/postgres)
+  --out <file>           where to write the results (default bench/RESULTS.md)
+  --no-save              print the tables only
+  -h, --help             this text
+`;
+
+function list(value, allowed, name) {
+  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of items) {
+    if (!allowed.includes(item)) throw new Error(`--${name}: unknown "${item}" (known: ${allowed.join(', ')})`);
+  }
+  return items;
+}
+
+function positive(value, name, { integer = true } = {}) {
+  const n = Number(value);
+  if (!(n > 0) || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? 'whole ' : ''}number`);
+  return n;
+}
+
+/** Parses argv into the suite's options; prints help and exits on -h. */
+export function readOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      contenders: { type: 'string' },
+      routes: { type: 'string' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '64' },
+      'pool-size': { type: 'string', default: '10' },
+      'build-rounds': { type: 'string', default: '3' },
+      'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+      out: { type: 'string', default: 'bench/RESULTS.md' },
+      'no-save': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  return {
+    suites: values.only ? list(values.only, ALL_SUITES, 'only') : ALL_SUITES,
+    contenders: values.contenders ? list(values.contenders, ALL_CONTENDERS, 'contenders') : ALL_CONTENDERS,
+    routes: values.routes ? list(values.routes, ALL_ROUTES, 'routes') : ALL_ROUTES,
+    duration: positive(values.duration, 'duration'),
+    warmup: Number(values.warmup) === 0 ? 0 : positive(values.warmup, 'warmup'),
+    rounds: positive(values.rounds, 'rounds'),
+    connections: positive(values.connections, 'connections'),
+    poolSize: positive(values['pool-size'], 'pool-size'),
+    buildRounds: positive(values['build-rounds'], 'build-rounds'),
+    pgUrl: values['pg-url'],
+    out: values['no-save'] ? undefined : values.out,
+    argv,
+  };
+}

@@ -1,0 +1,121 @@
+/** Renders the results as Markdown tables: one per route, the targets, and build time. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { CONTENDERS } from './contenders.mjs';
+import { ratio } from './stats.mjs';
+
+/** Route keys to the request they stand for. */
+export const ROUTE_TITLES = {
+  'hello-world': 'GET /hello-world (no database)',
+  'users-read': 'GET /users/<id> (one read in a transaction)',
+  'users-write': 'POST /users (one insert in a transaction)',
+};
+
+const fixed = (value, digits) => (value === undefined ? 'n/a' : value.toFixed(digits));
+const times = (value) => (value === undefined ? 'n/a' : `${value.toFixed(2)}×`);
+
+function cpuModel() {
+  const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((item) => item.startsWith('model name'));
+  return line ? line.split(':')[1].trim() : os.cpus()[0]?.model ?? 'unknown';
+}
+
+function postgresVersion() {
+  try {
+    return execFileSync('psql', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Date, Node version, machine and settings of this run. */
+export function renderHeader(options) {
+  return [
+    '# Benchmark results',
+    '',
+    'Written by `node bench/run.mjs` (see bench/README.md for how to read it). Ratios compare figures from this one run.',
+    '',
+    `- date: ${new Date().toISOString()}`,
+    `- node: ${process.version}`,
+    `- machine: ${cpuModel()}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`,
+    `- database: ${postgresVersion()} on 127.0.0.1`,
+    `- command: \`node bench/run.mjs${options.argv.length ? ' ' + options.argv.join(' ') : ''}\``,
+    '',
+  ].join('\n');
+}
+
+/** One table per route: req/s, p99 and RSS of each contender, and backendts ÷ contender. */
+export function renderHttp(results, options) {
+  const lines = [
+    '## HTTP',
+    '',
+    `${options.connections} connections from autocannon in its own process, ${options.warmup} s warm-up, ` +
+      `${options.duration} s measured per route, ${options.rounds} round(s), medians; pool size ${options.poolSize} for every server. ` +
+      'RSS is read from /proc after the route\'s run. The ratio columns compare backendts on PostgreSQL with each row ' +
+      '(req/s: higher is better for backendts above 1; p99: lower is better for backendts below 1).',
+    '',
+  ];
+  for (const [route, byContender] of Object.entries(results)) {
+    const ours = byContender.backendts;
+    lines.push(`### ${ROUTE_TITLES[route]}`, '');
+    lines.push('| contender | req/s | p99 (ms) | RSS (MiB) | backendts ÷ this, req/s | backendts ÷ this, p99 | failed requests |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const [key, figures] of Object.entries(byContender)) {
+      lines.push(
+        `| ${CONTENDERS[key].label} | ${fixed(figures.rps, 0)} | ${fixed(figures.p99, 1)} | ${fixed(figures.rss, 0)} | ` +
+          `${times(ratio(ours?.rps, figures.rps))} | ${times(ratio(ours?.p99, figures.p99))} | ${figures.errors} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** The targets that the figures of this run can be checked against. */
+export function targetChecks(http, build) {
+  const checks = [];
+  const rps = (route, key) => http?.[route]?.[key]?.rps;
+  const add = (target, value, minimum) => {
+    if (value !== undefined) checks.push({ target, value: times(value), met: value >= minimum });
+  };
+  add('hello-world ≥ 0.9× raw node:http', ratio(rps('hello-world', 'backendts'), rps('hello-world', 'raw')), 0.9);
+  for (const route of ['users-read', 'users-write']) {
+    add(`${route} ≥ 1.0× Fastify + Drizzle`, ratio(rps(route, 'backendts'), rps(route, 'fastify')), 1.0);
+    add(`${route} ≥ 0.85× raw node:http + postgres.js`, ratio(rps(route, 'backendts'), rps(route, 'raw')), 0.85);
+  }
+  if (build?.codegen !== undefined) {
+    checks.push({ target: 'codegen ≤ 1.5 s', value: `${build.codegen.toFixed(2)} s`, met: build.codegen <= 1.5 });
+  }
+  if (build?.createDbRatio !== undefined) {
+    checks.push({ target: 'create_db ≤ 1.2× drizzle-kit push (PostgreSQL, empty database)', value: times(build.createDbRatio), met: build.createDbRatio <= 1.2 });
+  }
+  return checks;
+}
+
+/** The targets as a table. */
+export function renderTargets(checks) {
+  if (checks.length === 0) return '';
+  const lines = ['## Targets', '', '| target | this run | met |', '| --- | ---: | :---: |'];
+  for (const check of checks) lines.push(`| ${check.target} | ${check.value} | ${check.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** The build-time table: each step's median wall time and its ratio to drizzle-kit push. */
+export function renderBuild(build) {
+  const lines = [
+    '## Build time',
+    '',
+    `The generated project (${build.project}). Wall time of each command as a user runs it (a new process each time, ` +
+      `TypeScript loading included), median of ${build.rounds} run(s). "÷ push" compares with \`drizzle-kit push\` ` +
+      'on the same schema and the same kind of database.',
+    '',
+    '| step | median (s) | runs (s) | ÷ drizzle-kit push |',
+    '| --- | ---: | --- | ---: |',
+  ];
+  for (const step of build.steps) {
+    lines.push(`| ${step.label} | ${fixed(step.seconds, 2)} | ${step.samples.map((value) => value.toFixed(2)).join(', ')} | ${times(step.versusPush)} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
