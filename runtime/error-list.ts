@@ -1,0 +1,201 @@
+/**
+ * Error codes and error responses. A handler throws `ExceptionResponse(code)`;
+ * the project's `ErrorRegistry` (the predefined codes plus every app's
+ * `ErrorList`) turns it into JSON `{ status: 'error', code, message, data? }`
+ * with the code's HTTP status. Anything else thrown becomes `server_error`.
+ */
+import { BackendtsError } from './errors.js';
+import { JSONResponse, type HeaderValue } from './responses.js';
+
+/** One error code: its name, default message and HTTP status. */
+export class ErrorCode {
+  constructor(
+    /** The code sent to clients, e.g. `not_found`. */
+    readonly code: string,
+    /** The default message sent with it. */
+    readonly message: string,
+    /** The HTTP status of responses with this code. */
+    readonly status: number,
+  ) {
+    if (!/^[A-Za-z0-9_.:-]+$/.test(code)) {
+      throw new BackendtsError('BT_ERROR_CODE', `Error code "${code}" is not valid`, {
+        hint: 'use letters, digits and _ . : - (e.g. "user_not_found")',
+      });
+    }
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new BackendtsError('BT_ERROR_CODE', `Error code "${code}" has status ${status}, which is not an error status`, {
+        hint: 'use a 4xx or 5xx status',
+      });
+    }
+  }
+}
+
+/** A set of error codes, as an app declares them: `new ErrorList(new ErrorCode(…), …)`. */
+export class ErrorList {
+  /** The codes, by name. */
+  readonly codes: ReadonlyMap<string, ErrorCode>;
+
+  constructor(...codes: ErrorCode[]) {
+    const map = new Map<string, ErrorCode>();
+    for (const code of codes) {
+      if (map.has(code.code)) {
+        throw new BackendtsError('BT_DUPLICATE_ERROR_CODE', `Error code "${code.code}" is listed twice in one ErrorList`, {
+          hint: 'give each error code a distinct name',
+        });
+      }
+      map.set(code.code, code);
+    }
+    this.codes = map;
+  }
+
+  /** The code named `code`, if listed. */
+  get(code: string): ErrorCode | undefined {
+    return this.codes.get(code);
+  }
+
+  /** All codes, in the order given. */
+  list(): ErrorCode[] {
+    return [...this.codes.values()];
+  }
+}
+
+/** The codes every project has. */
+export const predefinedErrors = new ErrorList(
+  new ErrorCode('server_error', 'Internal server error.', 500),
+  new ErrorCode('unexpected_error', 'An unexpected error occurred.', 500),
+  new ErrorCode('not_found', 'Not found.', 404),
+  new ErrorCode('method_not_allowed', 'Method not allowed.', 405),
+  new ErrorCode('disallowed_host', 'The host is not allowed.', 400),
+  new ErrorCode('invalid_data', 'The data sent is not valid.', 400),
+  new ErrorCode('bad_request', 'Bad request.', 400),
+  new ErrorCode('unsupported_media_type', 'Unsupported media type.', 415),
+  new ErrorCode('request_too_large', 'The request body is too large.', 413),
+  new ErrorCode('service_unavailable', 'The service is unavailable.', 503),
+);
+
+/** Names of the predefined error codes. */
+export type PredefinedErrorCode =
+  | 'server_error'
+  | 'unexpected_error'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'disallowed_host'
+  | 'invalid_data'
+  | 'bad_request'
+  | 'unsupported_media_type'
+  | 'request_too_large'
+  | 'service_unavailable';
+
+/** Options of {@link ExceptionResponse}. */
+export interface ExceptionResponseOptions {
+  /** Replaces the code's default message. */
+  message?: string;
+  /** Details sent to the client under `data` (e.g. field errors). */
+  data?: unknown;
+  /** Headers sent with the error response (e.g. `retry-after`). */
+  headers?: Record<string, HeaderValue>;
+  /** The underlying error, kept for logs; never sent to the client. */
+  cause?: unknown;
+}
+
+/**
+ * An error response, thrown by a handler (or a middleware or hook):
+ * `throw new ExceptionResponse('not_found')`. The code is a predefined one,
+ * one of an app's `ErrorList`, or an `ErrorCode` object.
+ */
+export class ExceptionResponse extends Error {
+  /** The error code's name. */
+  readonly code: string;
+  /** The `ErrorCode` object, when one was given instead of a name. */
+  readonly errorCode: ErrorCode | undefined;
+  /** The message given, replacing the code's default one. */
+  readonly customMessage: string | undefined;
+  /** Details sent under `data`. */
+  readonly data: unknown;
+  /** Headers sent with the response. */
+  readonly headers: Record<string, HeaderValue> | undefined;
+
+  constructor(code: PredefinedErrorCode | (string & {}) | ErrorCode, options: ExceptionResponseOptions = {}) {
+    const name = typeof code === 'string' ? code : code.code;
+    super(options.message ?? (typeof code === 'string' ? name : code.message), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ExceptionResponse';
+    this.code = name;
+    this.errorCode = typeof code === 'string' ? undefined : code;
+    this.customMessage = options.message;
+    this.data = options.data;
+    this.headers = options.headers;
+  }
+}
+
+/** True for an `ExceptionResponse` (also one from another copy of backendts). */
+export function isExceptionResponse(error: unknown): error is ExceptionResponse {
+  return error instanceof ExceptionResponse || (error instanceof Error && error.name === 'ExceptionResponse' && typeof (error as { code?: unknown }).code === 'string');
+}
+
+/** The error codes of one app, named for error messages. */
+export interface AppErrors {
+  /** The app's name. */
+  app: string;
+  /** Its error lists. */
+  errors: Iterable<ErrorList>;
+}
+
+/**
+ * All error codes of a project: the predefined ones plus every app's. Built
+ * once at start-up; a code defined by two apps (or redefining a predefined
+ * one) is an error naming both.
+ */
+export class ErrorRegistry {
+  private readonly codes = new Map<string, { code: ErrorCode; owner: string }>();
+
+  constructor(apps: Iterable<AppErrors> = []) {
+    this.add('backendts (predefined)', [predefinedErrors]);
+    for (const { app, errors } of apps) this.add(`app "${app}"`, errors);
+  }
+
+  /** The code named `code`, if known. */
+  get(code: string): ErrorCode | undefined {
+    return this.codes.get(code)?.code;
+  }
+
+  /**
+   * The JSON error response for anything thrown: an `ExceptionResponse`
+   * with its code's status and message, or `server_error` (500) for anything
+   * else, sending nothing of the error's internals.
+   */
+  render(error: unknown): JSONResponse {
+    const known = isExceptionResponse(error) ? error.errorCode ?? this.get(error.code) : undefined;
+    // Anything else, including a code nobody declared (a bug in the app), is a server error.
+    if (known === undefined) {
+      const code = this.get('server_error')!;
+      return new JSONResponse({ status: 'error', code: code.code, message: code.message }, { status: code.status });
+    }
+    const exception = error as ExceptionResponse;
+    const payload: Record<string, unknown> = {
+      status: 'error',
+      code: known.code,
+      message: exception.customMessage ?? known.message,
+    };
+    if (exception.data !== undefined) payload.data = exception.data;
+    return new JSONResponse(payload, { status: known.status, ...(exception.headers && { headers: exception.headers }) });
+  }
+
+  private add(owner: string, lists: Iterable<ErrorList>): void {
+    for (const list of lists) {
+      for (const code of list.codes.values()) {
+        const existing = this.codes.get(code.code);
+        if (existing !== undefined && existing.owner !== owner) {
+          throw new BackendtsError('BT_DUPLICATE_ERROR_CODE', `Error code "${code.code}" is defined by both ${existing.owner} and ${owner}`, {
+            hint: 'rename one of the codes (prefixing a code with its app name avoids clashes)',
+          });
+        }
+        if (existing !== undefined) {
+          throw new BackendtsError('BT_DUPLICATE_ERROR_CODE', `Error code "${code.code}" is defined twice in ${owner}`, {
+            hint: 'give each error code a distinct name',
+          });
+        }
+        this.codes.set(code.code, { code, owner });
+      }
+    }
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * Routes as apps declare them: `new Routes()` collects them with
+ * `get/post/put/patch/delete/route`, and a `Route` can be made on its own for
+ * route lists kept in separate files. A route's path is checked when the
+ * route is made, so a bad path fails at start-up, naming the path.
+ */
+import { BackendtsError } from './errors.js';
+import type { Request } from './request.js';
+import type { Response } from './responses.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
+
+/** A route path: a pattern (`/users/<id:int>`), a RegExp with named groups, or a regex source starting with `^`. */
+export type RoutePath = string | RegExp;
+
+/** A path, ready for matching. */
+export interface CompiledPath {
+  /** The path as written, for messages. */
+  readonly source: string;
+  /** The exact path when the path has no variables. */
+  readonly staticPath: string | undefined;
+  /** The RegExp for a dynamic path. */
+  readonly regex: RegExp | undefined;
+  /** Variables converted to numbers (`<id:int>`). */
+  readonly intVars: readonly string[];
+  /** The literal first segment of a dynamic path (`users` for `/users/<id>`), when it has one. */
+  readonly firstSegment: string | undefined;
+  /** Two paths with the same key match the same requests. */
+  readonly key: string;
+}
+
+/** Regex fragments of the pattern converters. */
+const CONVERTERS: Readonly<Record<string, string>> = {
+  str: '([^/]+)',
+  int: '(\\d+)',
+  path: '(.+)',
+};
+
+const VAR_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const REGEX_META = /[\\^$.*+?()[\]{}|]/g;
+
+function invalidPath(source: string, why: string, hint: string): BackendtsError {
+  return new BackendtsError('BT_ROUTE_PATH', `Route path ${source} is not valid: ${why}`, { hint });
+}
+
+/** Compiles a route path; throws `BT_ROUTE_PATH` naming the path when it is not valid. */
+export function compilePath(path: RoutePath): CompiledPath {
+  if (path instanceof RegExp) return compileRegex(path.source, path.flags.replace(/[gy]/g, ''), String(path));
+  if (typeof path !== 'string') {
+    throw invalidPath(String(path), 'it is neither a string nor a RegExp', "write a pattern like '/users/<id:int>' or a RegExp");
+  }
+  if (path.startsWith('^')) return compileRegex(path, '', JSON.stringify(path));
+  return compilePattern(path);
+}
+
+function compilePattern(path: string): CompiledPath {
+  const source = JSON.stringify(path);
+  if (!path.startsWith('/')) {
+    throw invalidPath(source, 'it does not start with "/"', `write '/${path}'`);
+  }
+  let regex = '^';
+  let key = '';
+  const names = new Set<string>();
+  const intVars: string[] = [];
+  let at = 0;
+  while (at < path.length) {
+    const open = path.indexOf('<', at);
+    const literal = open === -1 ? path.slice(at) : path.slice(at, open);
+    regex += literal.replace(REGEX_META, '\\$&');
+    key += literal;
+    if (open === -1) break;
+    const close = path.indexOf('>', open);
+    if (close === -1) throw invalidPath(source, `"<" at position ${open} is never closed`, "write variables as '<name>' or '<name:int>'");
+    const [name = '', converter = 'str', extra] = path.slice(open + 1, close).split(':');
+    if (extra !== undefined || !VAR_NAME.test(name)) {
+      throw invalidPath(source, `"${path.slice(open, close + 1)}" is not a variable`, "write variables as '<name>', '<name:int>', '<name:str>' or '<name:path>'");
+    }
+    const fragment = CONVERTERS[converter];
+    if (fragment === undefined) {
+      throw invalidPath(source, `converter "${converter}" is unknown`, 'use one of: str, int, path');
+    }
+    if (names.has(name)) throw invalidPath(source, `variable "${name}" appears twice`, 'give each variable its own name');
+    names.add(name);
+    if (converter === 'int') intVars.push(name);
+    regex += `(?<${name}>${fragment.slice(1)}`;
+    key += `<${converter}>`;
+    at = close + 1;
+  }
+  if (names.size === 0) return staticPath(source, path);
+  const second = path.indexOf('/', 1);
+  const first = second === -1 ? undefined : path.slice(1, second);
+  return {
+    source,
+    staticPath: undefined,
+    regex: new RegExp(regex + '$'),
+    intVars,
+    firstSegment: first !== undefined && !first.includes('<') ? first : undefined,
+    key,
+  };
+}
+
+function compileRegex(raw: string, flags: string, source: string): CompiledPath {
+  // Python-style named groups, as Backendpy paths are written: (?P<name>…) and (?P=name).
+  const body = raw.replace(/\(\?P</g, '(?<').replace(/\(\?P=([A-Za-z_$][\w$]*)\)/g, '\\k<$1>');
+  let regex: RegExp;
+  try {
+    regex = new RegExp(body, flags);
+  } catch (error) {
+    throw invalidPath(source, (error as Error).message, 'fix the regular expression (named groups: (?<name>…))');
+  }
+  const literal = flags.includes('i') ? undefined : staticRegexPath(body);
+  if (literal !== undefined) return staticPath(source, literal);
+  return {
+    source,
+    staticPath: undefined,
+    regex,
+    intVars: [],
+    firstSegment: flags.includes('i') ? undefined : regexFirstSegment(body),
+    key: `regex:${flags}:${body.replace(/\(\?<[A-Za-z_$][\w$]*>/g, '(?<>')}`,
+  };
+}
+
+function staticPath(source: string, path: string): CompiledPath {
+  return { source, staticPath: path, regex: undefined, intVars: [], firstSegment: undefined, key: path };
+}
+
+/** `^/hello-world$` matches one path only: return it, so it goes in the static map. */
+function staticRegexPath(body: string): string | undefined {
+  const match = /^\^((?:[^\\^$.*+?()[\]{}|]|\\[/\-.])*)\$$/.exec(body);
+  if (match === null || !match[1]!.startsWith('/')) return undefined;
+  return match[1]!.replace(/\\(.)/g, '$1');
+}
+
+/** The literal first segment a regex requires (`users` for `^/users/(?<id>.+)$`), if it surely has one. */
+function regexFirstSegment(body: string): string | undefined {
+  if (body.includes('|') || !body.startsWith('^/')) return undefined;
+  let segment = '';
+  for (let i = 2; i < body.length; i++) {
+    let ch = body[i]!;
+    if (ch === '\\') {
+      const next = body[i + 1];
+      if (next === undefined || !'/-.'.includes(next)) return undefined;
+      ch = next;
+      i++;
+    } else if ('^$.*+?()[]{}'.includes(ch)) {
+      return undefined;
+    }
+    // A quantifier after this character would make it optional or repeated.
+    if ('?*+{'.includes(body[i + 1] ?? '')) return undefined;
+    if (ch === '/') return segment === '' ? undefined : segment;
+    segment += ch;
+  }
+  return undefined;
+}
+
+/** A request handler: takes the request, returns (or resolves to) a response. */
+export type Handler = (request: Request) => Response | Promise<Response>;
+
+/** How the request-scoped database transaction behaves for a route. */
+export interface RouteDbOptions {
+  /** `'read-write'` (default), `'read-only'`, or `false` to give the route no transaction. */
+  transaction?: 'read-write' | 'read-only' | false;
+}
+
+/** Options of a route. */
+export interface RouteOptions {
+  /** A Standard Schema validator; its output becomes `request.cleanedData`. */
+  dataHandler?: StandardSchemaV1;
+  /** A name for the route, shown in logs and errors. */
+  name?: string;
+  /** Database options, read by the database layer. */
+  db?: RouteDbOptions;
+}
+
+const METHOD = /^[A-Z]+$/;
+
+/** One route: a path, the HTTP methods it answers, its handler and options. */
+export class Route {
+  /** The path as written: a pattern (`/users/<id:int>`) or a RegExp. */
+  readonly path: RoutePath;
+  /** The HTTP methods, in upper case. */
+  readonly methods: readonly string[];
+  /** The handler. */
+  readonly handler: Handler;
+  /** The route's options. */
+  readonly options: RouteOptions;
+  /** The path, compiled for the router. */
+  readonly compiled: CompiledPath;
+
+  constructor(path: RoutePath, methods: string | readonly string[], handler: Handler, options: RouteOptions = {}) {
+    this.compiled = compilePath(path);
+    this.path = path;
+    const list = (typeof methods === 'string' ? [methods] : [...methods]).map((m) => String(m).toUpperCase());
+    if (list.length === 0 || list.some((m) => !METHOD.test(m))) {
+      throw new BackendtsError('BT_ROUTE_METHOD', `Route ${this.compiled.source} has invalid methods: ${JSON.stringify(methods)}`, {
+        hint: "give one or more HTTP methods, e.g. ['GET', 'POST']",
+      });
+    }
+    if (typeof handler !== 'function') {
+      throw new BackendtsError('BT_ROUTE_HANDLER', `Route ${list.join(',')} ${this.compiled.source} has no handler function`, {
+        hint: 'pass a function (request) => Response as the handler',
+      });
+    }
+    this.methods = [...new Set(list)];
+    this.handler = handler;
+    this.options = options;
+  }
+}
+
+/** A collection of routes, as an app declares them. */
+export class Routes {
+  private readonly items: Route[] = [];
+
+  /** Adds a GET route. */
+  get(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+    return this.route(path, 'GET', handler, options);
+  }
+
+  /** Adds a POST route. */
+  post(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+    return this.route(path, 'POST', handler, options);
+  }
+
+  /** Adds a PUT route. */
+  put(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+    return this.route(path, 'PUT', handler, options);
+  }
+
+  /** Adds a PATCH route. */
+  patch(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+    return this.route(path, 'PATCH', handler, options);
+  }
+
+  /** Adds a DELETE route. */
+  delete(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+    return this.route(path, 'DELETE', handler, options);
+  }
+
+  /** Adds a route answering one or several methods. */
+  route(path: RoutePath, methods: string | readonly string[], handler: Handler, options?: RouteOptions): this {
+    this.items.push(new Route(path, methods, handler, options));
+    return this;
+  }
+
+  /** Adds routes made elsewhere (e.g. a list kept in another file). */
+  add(...routes: Route[]): this {
+    this.items.push(...routes);
+    return this;
+  }
+
+  /** The routes, in the order they were added. */
+  list(): Route[] {
+    return [...this.items];
+  }
+}
+
