@@ -6,6 +6,7 @@
  */
 import { BackendtsError } from './errors.js';
 import type { Request } from './request.js';
+import { isStandardSchema } from './data-handler.js';
 import type { Response } from './responses.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
@@ -198,6 +199,11 @@ export class Route {
     if (typeof handler !== 'function') {
       throw new BackendtsError('BT_ROUTE_HANDLER', `Route ${list.join(',')} ${this.compiled.source} has no handler function`, {
         hint: 'pass a function (request) => Response as the handler',
+      });
+    }
+    if (options.dataHandler !== undefined && !isStandardSchema(options.dataHandler)) {
+      throw new BackendtsError('BT_ROUTE_DATA_HANDLER', `Route ${list.join(',')} ${this.compiled.source}: dataHandler is not a Standard Schema validator`, {
+        hint: 'pass a zod, valibot or arktype schema, or any object with a `~standard` property (Standard Schema V1)',
       });
     }
     this.methods = [...new Set(list)];
