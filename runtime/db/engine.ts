@@ -1,0 +1,209 @@
+/**
+ * The database engine: one per project, made from `[database]`. For
+ * PostgreSQL it is a postgres.js pool; for the embedded default it is one
+ * PGlite instance on the project's data folder, locked while open. Either way
+ * it carries one Drizzle database built once with the project's schema.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import type { Config } from '../config.js';
+import { BackendtsError } from '../errors.js';
+import { reasonOf } from './faults.js';
+import { lockFolder, type FolderLock } from './folder-lock.js';
+import { describeTarget, readDatabaseSettings, type DatabaseSettings } from './settings.js';
+import { echoLogger, type SqlLog } from './echo.js';
+import type { AnySchema, DbSession, RegisteredSchema } from './types.js';
+
+/** What both engines have. */
+interface DbEngineBase<TSchema extends AnySchema> {
+  /** The checked `[database]` settings the engine was made from. */
+  readonly settings: DatabaseSettings;
+  /** The schema record handed to Drizzle (empty when none was given). */
+  readonly schema: TSchema;
+  /** A Drizzle database on the whole engine (the pool), built once. Requests use `db_session()` instead. */
+  readonly db: DbSession<TSchema>;
+  /** Writes one SQL line to the echo log; a no-op unless `echo` is on. */
+  readonly log: SqlLog | undefined;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+  /** Closes the pool (or the embedded database and its folder lock). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** An engine on a PostgreSQL server through postgres.js. */
+export interface PostgresDbEngine<TSchema extends AnySchema = RegisteredSchema> extends DbEngineBase<TSchema> {
+  readonly driver: 'postgres';
+  /** The raw postgres.js pool, for admin work (`CREATE DATABASE`, introspection). */
+  readonly client: postgres.Sql;
+}
+
+/** An engine on the embedded database (PGlite) in a locked data folder. */
+export interface PgliteDbEngine<TSchema extends AnySchema = RegisteredSchema> extends DbEngineBase<TSchema> {
+  readonly driver: 'pglite';
+  /** The raw PGlite instance, for admin work. */
+  readonly client: PGlite;
+}
+
+/** A database engine: PostgreSQL (postgres.js pool) or the embedded PGlite. */
+export type DbEngine<TSchema extends AnySchema = RegisteredSchema> = PostgresDbEngine<TSchema> | PgliteDbEngine<TSchema>;
+
+/** Options of {@link getDbEngine}. */
+export interface GetDbEngineOptions<TSchema extends AnySchema = RegisteredSchema> {
+  /** Folder the embedded database path is relative to (needed when passing a config). Defaults to the current folder. */
+  projectDir?: string;
+  /** Named in error messages about settings. */
+  configFile?: string;
+  /** The Drizzle schema record (tables, relations, ...), e.g. `collectSchema(...).schema`. */
+  schema?: TSchema;
+  /** PostgreSQL only: connect to this database instead of the configured one (e.g. `postgres`, to create it). */
+  database?: string;
+  /** Where echoed SQL goes (when `echo` is on); defaults to the console. */
+  log?: SqlLog;
+}
+
+/**
+ * Makes the engine from a project config (its `[database]` section) or from
+ * settings already read, connects and checks that the database answers.
+ * Fails with `BT_DB_UNREACHABLE` naming host, port and database (never the
+ * password), `BT_DB_MISSING` when the database does not exist, or
+ * `BT_DB_LOCKED` when the embedded database's folder is in use.
+ */
+export async function getDbEngine<TSchema extends AnySchema = RegisteredSchema>(
+  configOrSettings: Config | DatabaseSettings,
+  options: GetDbEngineOptions<TSchema> = {},
+): Promise<DbEngine<TSchema>> {
+  const settings = isSettings(configOrSettings)
+    ? configOrSettings
+    : readDatabaseSettings(configOrSettings, {
+        projectDir: options.projectDir ?? process.cwd(),
+        ...(options.configFile !== undefined && { configFile: options.configFile }),
+      });
+  const schema = (options.schema ?? {}) as TSchema;
+  const log = settings.echo ? (options.log ?? echoLogger()) : undefined;
+  return settings.target.driver === 'postgres'
+    ? openPostgres(settings, schema, log, options.database)
+    : openPglite(settings, schema, log);
+}
+
+function isSettings(value: Config | DatabaseSettings): value is DatabaseSettings {
+  const target = (value as { target?: unknown }).target;
+  return typeof target === 'object' && target !== null && 'driver' in target && 'isolationLevel' in value;
+}
+
+async function openPostgres<TSchema extends AnySchema>(
+  settings: DatabaseSettings,
+  schema: TSchema,
+  log: SqlLog | undefined,
+  database: string | undefined,
+): Promise<PostgresDbEngine<TSchema>> {
+  const target = settings.target as Extract<DatabaseSettings['target'], { driver: 'postgres' }>;
+  const client = postgres(target.url, {
+    ...(database !== undefined && { database }),
+    max: settings.poolSize,
+    connect_timeout: settings.connectTimeout,
+    idle_timeout: settings.idleTimeout > 0 ? settings.idleTimeout : undefined,
+    // postgres.js recycles connections after 30-60 minutes unless told otherwise.
+    max_lifetime: settings.maxLifetime > 0 ? settings.maxLifetime : null,
+    prepare: settings.prepare,
+    ssl: settings.ssl,
+    onnotice: () => {},
+    connection: {
+      application_name: 'backendts',
+      ...(settings.statementTimeout > 0 && { statement_timeout: Math.round(settings.statementTimeout) }),
+    },
+    // Echo what actually goes over the wire, BEGIN and COMMIT included; never the parameters.
+    ...(log && { debug: (_connection: number, query: string) => log(query) }),
+  });
+  const where = database === undefined ? describeTarget(target) : describeTarget({ ...target, name: database });
+  try {
+    await client`select 1`;
+  } catch (error) {
+    await client.end({ timeout: 0 }).catch(() => {});
+    throw connectError(error, where, database ?? target.name);
+  }
+  const db = drizzlePostgres({ client, schema }) as unknown as DbSession<TSchema>;
+  let closed = false;
+  return {
+    driver: 'postgres',
+    settings,
+    schema,
+    db,
+    client,
+    log,
+    get closed() {
+      return closed;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite<TSchema extends AnySchema>(
+  settings: DatabaseSettings,
+  schema: TSchema,
+  log: SqlLog | undefined,
+): Promise<PgliteDbEngine<TSchema>> {
+  const target = settings.target as Extract<DatabaseSettings['target'], { driver: 'pglite' }>;
+  const lock: FolderLock = lockFolder(target.path);
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ dataDir: target.path });
+  } catch (error) {
+    lock.release();
+    throw new BackendtsError('BT_DB_OPEN_FAILED', `cannot open the ${describeTarget(target)}: ${reasonOf(error)}`, {
+      hint: 'check that the folder holds a database made by backendts (or is empty), or set [database] path to another folder',
+      cause: error,
+    });
+  }
+  const db = drizzlePglite({
+    client,
+    schema,
+    ...(log && { logger: { logQuery: (query: string) => log(query) } }),
+  }) as unknown as DbSession<TSchema>;
+  let closed = false;
+  return {
+    driver: 'pglite',
+    settings,
+    schema,
+    db,
+    client,
+    log,
+    get closed() {
+      return closed;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}
+
+function connectError(error: unknown, where: string, name: string): BackendtsError {
+  const code = (error as { code?: unknown }).code;
+  if (code === '3D000') {
+    return new BackendtsError('BT_DB_MISSING', `${where} does not exist`, {
+      hint: `run "backendts create_db" to create "${name}" and its tables`,
+      cause: error,
+    });
+  }
+  if (code === '28P01' || code === '28000') {
+    return new BackendtsError('BT_DB_AUTH', `cannot log in to ${where}: ${reasonOf(error)}`, {
+      hint: 'check [database] username and password (or the url / DATABASE_URL)',
+      cause: error,
+    });
+  }
+  return new BackendtsError('BT_DB_UNREACHABLE', `cannot reach ${where}: ${reasonOf(error)}`, {
+    hint: 'check that PostgreSQL is running and that [database] host and port (or url / DATABASE_URL) point to it',
+    cause: error,
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * Tells a lost or unreachable database apart from an ordinary query error, so
+ * that requests hit by an outage get a 503 (try again later) rather than a
+ * 500, and startup can say which server it could not reach.
+ */
+import { BackendtsError } from '../errors.js';
+import { ExceptionResponse, isExceptionResponse } from '../error-list.js';
+
+/** Node socket errors that mean the server cannot be reached right now. */
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+]);
+
+/** postgres.js's own codes for a connection that closed or never opened. */
+const DRIVER_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+
+/** Server SQLSTATEs for a shutting-down, starting or overloaded server. */
+const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/** Codes the framework raises when a request could not get a connection in time. */
+const FRAMEWORK_CODES = new Set(['BT_DB_POOL_TIMEOUT']);
+
+/** True when `error` means the database is unreachable or went away (not a bad query). */
+export function isConnectionError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  // SQLSTATE class 08 is "connection exception".
+  return SOCKET_CODES.has(code) || DRIVER_CODES.has(code) || SERVER_CODES.has(code) ||
+    FRAMEWORK_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code);
+}
+
+/** Turns a connection failure into the `service_unavailable` (503) error response; other errors pass through. */
+export function asServiceUnavailable(error: unknown): unknown {
+  if (isExceptionResponse(error) || !isConnectionError(error)) return error;
+  return new ExceptionResponse('service_unavailable', {
+    message: 'The database is unavailable; try again shortly.',
+    headers: { 'retry-after': '1' },
+    cause: error,
+  });
+}
+
+/** The reason in a driver error, for messages that must never show a password. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof BackendtsError) return error.message;
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
