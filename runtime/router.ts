@@ -126,7 +126,7 @@ export class Router {
     for (const method of route.methods) {
       const existing = entry.owners.get(method);
       if (existing !== undefined) {
-        throw new BackendtsError('BT_DUPLICATE_ROUTE', `${method} ${compiled.source} is declared twice: by ${existing} and by ${owner}`, {
+        throw new BackendtsError('BT_DUPLICATE_ROUTE', `Two routes answer ${method} on the same path: ${existing} and ${owner}`, {
           hint: 'remove one of the routes, or give them different paths or methods',
         });
       }
@@ -164,5 +164,5 @@ function describe(route: Route, app: string | undefined): string {
   const parts: string[] = [];
   if (route.options.name !== undefined) parts.push(`route "${route.options.name}"`);
   if (app !== undefined) parts.push(`app "${app}"`);
-  return parts.length === 0 ? `a route (${route.methods.join(',')})` : parts.join(' of ');
+  return parts.length === 0 ? route.compiled.source : `${route.compiled.source} (${parts.join(' of ')})`;
 }

@@ -127,8 +127,9 @@ function staticPath(source: string, path: string): CompiledPath {
 /** `^/hello-world$` matches one path only: return it, so it goes in the static map. */
 function staticRegexPath(body: string): string | undefined {
   const match = /^\^((?:[^\\^$.*+?()[\]{}|]|\\[/\-.])*)\$$/.exec(body);
-  if (match === null || !match[1]!.startsWith('/')) return undefined;
-  return match[1]!.replace(/\\(.)/g, '$1');
+  if (match === null) return undefined;
+  const path = match[1]!.replace(/\\(.)/g, '$1');
+  return path.startsWith('/') ? path : undefined;
 }
 
 /** The literal first segment a regex requires (`users` for `^/users/(?<id>.+)$`), if it surely has one. */
