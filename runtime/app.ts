@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import type { Routes, Route } from './routes.js';
 import type { Hooks } from './hooks.js';
 import type { ErrorList } from './error-list.js';
-import type { MiddlewareLayers } from './middlewares.js';
+import type { Middleware } from './middlewares.js';
 
 const APP_BRAND = Symbol.for('backendts.app');
 
@@ -27,8 +27,8 @@ export interface AppOptions {
   models?: readonly string[];
   /** Error codes the app adds. */
   errors?: Iterable<ErrorList> | ErrorList;
-  /** Middlewares the app brings, at the request, handler and response layers. */
-  middlewares?: MiddlewareLayers;
+  /** Middlewares the app brings (each may act at the request, handler and response layers). */
+  middlewares?: Iterable<Middleware> | Middleware;
   /** Run by `backendts init_project` to set the app up (e.g. create an admin user). */
   initFunc?: InitFunc;
   /** A short name; defaults to the app folder's (or package's) name. */
@@ -41,7 +41,7 @@ export class App {
   readonly hooks: readonly Hooks[];
   readonly models: readonly string[];
   readonly errors: readonly ErrorList[];
-  readonly middlewares: MiddlewareLayers;
+  readonly middlewares: readonly Middleware[];
   readonly initFunc: InitFunc | undefined;
   readonly name: string | undefined;
 
@@ -50,7 +50,7 @@ export class App {
     this.hooks = toArray(options.hooks);
     this.errors = toArray(options.errors);
     this.models = options.models === undefined ? [] : [...options.models];
-    this.middlewares = options.middlewares ?? {};
+    this.middlewares = toArray(options.middlewares);
     this.initFunc = options.initFunc;
     this.name = options.name;
     Object.defineProperty(this, APP_BRAND, { value: true });
@@ -64,7 +64,7 @@ export function isApp(value: unknown): value is App {
 
 function toArray<T extends object>(value: Iterable<T> | T | undefined): T[] {
   if (value === undefined) return [];
-  // Routes, Hooks and ErrorList are not iterable, so anything iterable is a list of them.
+  // Routes, Hooks, ErrorList and middlewares are not iterable, so anything iterable is a list of them.
   if (Symbol.iterator in value) return [...(value as Iterable<T>)];
   return [value as T];
 }

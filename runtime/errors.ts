@@ -32,7 +32,7 @@ export function isBackendtsError(error: unknown): error is BackendtsError {
   return (
     error instanceof BackendtsError ||
     (error instanceof Error && typeof (error as { code?: unknown }).code === 'string' &&
-      (error as { code: string }).code.startsWith('BT_'))
+      (error as unknown as { code: string }).code.startsWith('BT_'))
   );
 }
 

@@ -1,0 +1,319 @@
+/**
+ * The project instance: `export const bp = new Backendts({ projectDir: import.meta.dirname })`
+ * in the project's main module. It reads config.ini when made, loads the
+ * active apps once (`init`), runs the lifecycle events, and serves requests
+ * (`listen`, or `handler` inside another node:http server).
+ */
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { configFileName, loadConfig, type Config } from './config.js';
+import type { Context } from './context.js';
+import { CurrentRequest } from './current-request.js';
+import { ErrorRegistry } from './error-list.js';
+import { BackendtsError } from './errors.js';
+import { handleRequest, refuseRequest, type Runtime } from './handle-request.js';
+import { HookRunner, runAll, type EventArgs, type EventHandler } from './hooks.js';
+import { createHostCheck } from './hosts.js';
+import { buildMiddlewareChain, loadConfiguredMiddlewares, type Middleware } from './middlewares.js';
+import { readNetworkingSettings, type NetworkingSettings } from './networking.js';
+import { loadApps, type LoadedApp } from './project.js';
+import type { Request } from './request.js';
+import { Router } from './router.js';
+import { InFlightRequests, installSignalHandlers, startServer, stopServer, type ListeningAddress } from './server.js';
+
+/** Where the runtime writes what went wrong (a failed hook, a 500's stack). */
+export interface Logger {
+  /** An error, with the thrown value when there is one. */
+  error(message: string, error?: unknown): void;
+  /** Something worth knowing that did not fail a request. */
+  warn(message: string): void;
+  /** Progress (listening, shutting down). */
+  info(message: string): void;
+}
+
+/** Options of {@link Backendts}. */
+export interface BackendtsOptions {
+  /**
+   * The project folder, holding config.ini and the apps. Defaults to
+   * `BACKENDTS_PROJECT_DIR` (set by the CLI), then the current folder.
+   */
+  projectDir?: string;
+  /** Selects `config.<env>.ini`; defaults to `BACKENDTS_ENV`. */
+  env?: string;
+  /** The config to use instead of reading a file (tests, embedding). */
+  config?: Config;
+  /** Where errors and progress go; defaults to the console. */
+  logger?: Logger;
+}
+
+/** Options of {@link Backendts.listen}. */
+export interface ListenOptions {
+  /** Interface to listen on; defaults to `[networking] host`, else 127.0.0.1. */
+  host?: string;
+  /** Port; defaults to `[networking] port`, else 8000. 0 picks a free port. */
+  port?: number;
+  /** Install SIGINT/SIGTERM handlers that close gracefully, then exit (default true). */
+  signals?: boolean;
+}
+
+/** What {@link Backendts.listen} resolves with. */
+export interface Listening extends ListeningAddress {
+  /** The node:http server. */
+  server: Server;
+}
+
+/** Options of {@link Backendts.close}. */
+export interface CloseOptions {
+  /** Milliseconds to wait for in-flight requests; defaults to `[networking] shutdown_timeout` (10 s). */
+  timeout?: number;
+}
+
+/** Environment variable the CLI sets to the project folder. */
+export const PROJECT_DIR_ENV_VAR = 'BACKENDTS_PROJECT_DIR';
+
+const consoleLogger: Logger = {
+  error: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
+  warn: (message) => console.warn(message),
+  info: (message) => console.info(message),
+};
+
+/** The project instance (Backendpy's `Backendpy`). */
+export class Backendts {
+  /** The project folder. */
+  readonly projectDir: string;
+  /** The parsed config; unknown sections are kept for apps (`bp.config.accounts`). */
+  readonly config: Config;
+  /** The config file read (named in error messages). */
+  readonly configFile: string;
+  /** `[networking]`, checked, with defaults filled in. */
+  readonly networking: NetworkingSettings;
+  /** Shared resources (`bp.context.db_engine`…); typed by declaration merging on {@link Context}. */
+  readonly context: Context = {} as Context;
+  /** Where the runtime logs. */
+  readonly logger: Logger;
+  /** A node:http request listener serving this project; the first request waits for {@link start}. */
+  readonly handler: RequestListener;
+
+  readonly #hooks = new HookRunner();
+  readonly #current = new CurrentRequest();
+  readonly #inFlight = new InFlightRequests();
+  readonly #ownMiddlewares: Middleware[] = [];
+  #apps: readonly LoadedApp[] | undefined;
+  #runtime: Runtime | undefined;
+  #initializing: Promise<Runtime> | undefined;
+  #starting: Promise<Runtime> | undefined;
+  #started = false;
+  #closing: Promise<void> | undefined;
+  #server: Server | undefined;
+  #removeSignalHandlers: (() => void) | undefined;
+
+  constructor(options: BackendtsOptions = {}) {
+    this.projectDir = path.resolve(options.projectDir ?? (process.env[PROJECT_DIR_ENV_VAR] || process.cwd()));
+    this.logger = options.logger ?? consoleLogger;
+    if (options.config !== undefined) {
+      this.config = options.config;
+      this.configFile = path.join(this.projectDir, configFileName(options.env) + ' (given in code)');
+    } else {
+      const loaded = loadConfig(this.projectDir, { env: options.env });
+      this.config = loaded.config;
+      this.configFile = loaded.file;
+    }
+    this.networking = readNetworkingSettings(this.config, this.configFile);
+    this.handler = (req, res) => this.#handle(req, res);
+  }
+
+  /** The active apps, in config order; available once {@link init} has run. */
+  get apps(): readonly LoadedApp[] {
+    if (this.#apps === undefined) {
+      throw new BackendtsError('BT_NOT_INITIALIZED', 'bp.apps was read before the apps were loaded', {
+        hint: 'await bp.init() (or bp.start(), bp.listen()) first',
+      });
+    }
+    return this.#apps;
+  }
+
+  /**
+   * Registers a handler for an event (built-in or custom). The instance's own
+   * handlers run before the apps' hooks, in registration order.
+   */
+  event<N extends string>(name: N, fn: EventHandler<EventArgs<N>>): this {
+    this.#hooks.add(name, fn as EventHandler);
+    return this;
+  }
+
+  /** Runs every handler of `name` in order with `args`; the first failure stops the rest and rejects. */
+  executeEvent<N extends string>(name: N, ...args: {} extends EventArgs<N> ? [args?: EventArgs<N>] : [args: EventArgs<N>]): Promise<void> {
+    return this.#hooks.run(name, args[0] ?? {});
+  }
+
+  /** Attaches a middleware in code; it runs after those of `[middlewares] active`, before the apps'. */
+  use(middleware: Middleware): this {
+    if (this.#runtime !== undefined || this.#initializing !== undefined) {
+      throw new BackendtsError('BT_MIDDLEWARE_LATE', 'bp.use() was called after the apps were loaded', {
+        hint: 'attach middlewares in the main module, before init(), start() or listen()',
+      });
+    }
+    this.#ownMiddlewares.push(middleware);
+    return this;
+  }
+
+  /** The request being handled (through AsyncLocalStorage); fails with `BT_NO_REQUEST` outside a request. */
+  getCurrentRequest(): Request {
+    return this.#current.get();
+  }
+
+  /**
+   * Loads the active apps (once) and merges their routes, hooks, error codes
+   * and middlewares. Fails naming the app, file or setting at fault.
+   */
+  async init(): Promise<void> {
+    await this.#init();
+  }
+
+  /** Runs {@link init}, then the `startup` event (once). Requests wait for this. */
+  async start(): Promise<void> {
+    await this.#start();
+  }
+
+  /**
+   * Starts the project and serves it over node:http. `startup` runs before
+   * the port is opened; when it fails, the promise rejects and nothing is
+   * listening.
+   */
+  async listen(options: ListenOptions = {}): Promise<Listening> {
+    if (this.#server !== undefined) {
+      throw new BackendtsError('BT_ALREADY_LISTENING', `${this.projectDir} is already being served`, {
+        hint: 'call listen() once per instance; close() it first to listen again',
+      });
+    }
+    if (this.#closing !== undefined) {
+      throw new BackendtsError('BT_CLOSED', `${this.projectDir}: listen() was called after close()`, {
+        hint: 'make a new Backendts instance to serve again',
+      });
+    }
+    await this.#start();
+    const host = options.host ?? this.networking.host;
+    const port = options.port ?? this.networking.port;
+    let started: Awaited<ReturnType<typeof startServer>>;
+    try {
+      started = await startServer(this.handler, host, port);
+    } catch (error) {
+      // Startup ran: give its resources back before reporting.
+      await this.close();
+      throw error;
+    }
+    this.#server = started.server;
+    if (options.signals !== false) {
+      this.#removeSignalHandlers = installSignalHandlers((signal) => {
+        this.logger.info(`${signal} received: closing (in-flight requests may finish)`);
+        this.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            this.logger.error('shutdown failed', error);
+            process.exit(1);
+          },
+        );
+      });
+    }
+    return { server: started.server, ...started.address };
+  }
+
+  /**
+   * Closes gracefully: stops accepting connections, waits for in-flight
+   * requests (up to `timeout`), then runs the `shutdown` event if `startup`
+   * ran. Calling it again returns the same promise. Rejects with the first
+   * `shutdown` handler's error after every handler has run.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.#closing ??= this.#close(options.timeout ?? this.networking.shutdownTimeout);
+    return this.#closing;
+  }
+
+  async #close(timeout: number): Promise<void> {
+    this.#removeSignalHandlers?.();
+    this.#removeSignalHandlers = undefined;
+    // A start in progress finishes first, so its shutdown is not skipped.
+    await this.#starting?.catch(() => undefined);
+    const server = this.#server;
+    const drained = server ? await stopServer(server, this.#inFlight, timeout) : await this.#inFlight.idle(timeout);
+    if (!drained) {
+      this.logger.warn(`closed with ${this.#inFlight.count} request(s) still running after ${timeout} ms`);
+    }
+    if (!this.#started) return;
+    const errors = await runAll(this.#hooks.list('shutdown'), { bp: this });
+    for (const error of errors) this.logger.error('a shutdown hook failed', error);
+    if (errors.length > 0) throw errors[0];
+  }
+
+  #init(): Promise<Runtime> {
+    if (this.#runtime !== undefined) return Promise.resolve(this.#runtime);
+    this.#initializing ??= this.#build().then(
+      (runtime) => {
+        this.#runtime = runtime;
+        return runtime;
+      },
+      (error: unknown) => {
+        this.#initializing = undefined;
+        throw error;
+      },
+    );
+    return this.#initializing;
+  }
+
+  async #build(): Promise<Runtime> {
+    const apps = await loadApps(this.projectDir, this.config, this.configFile);
+    const router = Router.fromApps(apps);
+    const errors = new ErrorRegistry(apps.map((loaded) => ({ app: loaded.name, errors: loaded.app.errors })));
+    const configured = await loadConfiguredMiddlewares(this.projectDir, this.config, this.configFile);
+    const middlewares = buildMiddlewareChain([...configured, ...this.#ownMiddlewares, ...apps.flatMap((loaded) => loaded.app.middlewares)]);
+    this.#hooks.setApps(apps.flatMap((loaded) => loaded.app.hooks));
+    this.#apps = apps;
+    return {
+      bp: this,
+      router,
+      errors,
+      hooks: this.#hooks,
+      middlewares,
+      hostCheck: createHostCheck(this.networking.allowedHosts),
+      maxBodySize: this.networking.maxBodySize,
+      logger: this.logger,
+      current: this.#current,
+      inFlight: this.#inFlight,
+      closing: () => this.#closing !== undefined,
+    };
+  }
+
+  #start(): Promise<Runtime> {
+    this.#starting ??= (async () => {
+      const runtime = await this.#init();
+      await this.#hooks.run('startup', { bp: this });
+      this.#started = true;
+      return runtime;
+    })().catch((error: unknown) => {
+      // A failed start may be retried (after fixing what failed).
+      this.#starting = undefined;
+      throw error;
+    });
+    return this.#starting;
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    if (this.#closing !== undefined && this.#server === undefined) {
+      // Serving through another server after close(): refuse rather than touch closed resources.
+      refuseRequest(res, 503);
+      return;
+    }
+    const runtime = this.#started ? this.#runtime : undefined;
+    if (runtime !== undefined) {
+      void handleRequest(runtime, req, res);
+      return;
+    }
+    this.#start().then(
+      (ready) => handleRequest(ready, req, res),
+      (error: unknown) => {
+        this.logger.error(`${this.projectDir}: the project failed to start, so a request got 500`, error);
+        refuseRequest(res, 500);
+      },
+    );
+  }
+}

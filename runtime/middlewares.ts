@@ -1,0 +1,148 @@
+/**
+ * Middlewares at Backendpy's three layers. A middleware is an object with any
+ * of three methods:
+ * - `processRequest(request)` runs before routing; it may change the request,
+ *   or return a `Response` to answer at once (the handler is skipped);
+ * - `processHandler(request, handler)` runs once the route is known and
+ *   returns the handler to call (the same one, a wrapper, or another);
+ * - `processResponse(request, response)` runs on the handler's response and
+ *   returns the response to send.
+ * Any of them may throw an `ExceptionResponse` to answer with an error.
+ *
+ * Order: request and handler layers run in list order; the response layer in
+ * reverse order, so the first middleware sees the request first and the
+ * response last.
+ */
+import path from 'node:path';
+import type { Config } from './config.js';
+import { configList } from './config.js';
+import { BackendtsError } from './errors.js';
+import { importFile, resolveModuleFile, resolvePackage } from './project.js';
+import type { Request } from './request.js';
+import type { Response } from './responses.js';
+import type { Handler } from './routes.js';
+
+/** A middleware: any of the three layers' methods. */
+export interface Middleware {
+  /** Before routing: change the request, or return a response to answer at once. */
+  processRequest?(request: Request): void | Response | undefined | Promise<void | Response | undefined>;
+  /** Once the route is known: return the handler to call. */
+  processHandler?(request: Request, handler: Handler): Handler | Promise<Handler>;
+  /** After the handler: return the response to send. */
+  processResponse?(request: Request, response: Response): Response | Promise<Response>;
+}
+
+/** The middlewares of a project, split by layer, each in run order. */
+export interface MiddlewareChain {
+  request: readonly Middleware[];
+  handler: readonly Middleware[];
+  /** Already reversed: run in array order. */
+  response: readonly Middleware[];
+}
+
+/** Splits middlewares (in list order) into the three layers' run orders. */
+export function buildMiddlewareChain(middlewares: readonly Middleware[]): MiddlewareChain {
+  return {
+    request: middlewares.filter((m) => typeof m.processRequest === 'function'),
+    handler: middlewares.filter((m) => typeof m.processHandler === 'function'),
+    response: middlewares.filter((m) => typeof m.processResponse === 'function').reverse(),
+  };
+}
+
+/** Runs the request layer; returns the first response a middleware answers with. */
+export async function runRequestMiddlewares(chain: MiddlewareChain, request: Request): Promise<Response | undefined> {
+  for (const middleware of chain.request) {
+    const response = await middleware.processRequest!(request);
+    if (response !== undefined && response !== null) return response as Response;
+  }
+  return undefined;
+}
+
+/** Runs the handler layer; returns the handler to call. */
+export async function runHandlerMiddlewares(chain: MiddlewareChain, request: Request, handler: Handler): Promise<Handler> {
+  let current = handler;
+  for (const middleware of chain.handler) {
+    current = await middleware.processHandler!(request, current);
+    if (typeof current !== 'function') {
+      throw new TypeError(`a middleware's processHandler returned ${typeof current} instead of a handler function`);
+    }
+  }
+  return current;
+}
+
+/** Runs the response layer; returns the response to send. */
+export async function runResponseMiddlewares(chain: MiddlewareChain, request: Request, response: Response): Promise<Response> {
+  let current = response;
+  for (const middleware of chain.response) {
+    current = await middleware.processResponse!(request, current);
+    if (current === undefined || current === null) {
+      throw new TypeError("a middleware's processResponse returned nothing instead of a response");
+    }
+  }
+  return current;
+}
+
+/** True for a value usable as a middleware. */
+export function isMiddleware(value: unknown): value is Middleware {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return (
+    typeof m.processRequest === 'function' ||
+    typeof m.processHandler === 'function' ||
+    typeof m.processResponse === 'function'
+  );
+}
+
+/**
+ * Loads the middlewares listed in `[middlewares] active`. An entry is
+ * `<module>#<ExportName>` (the default export without `#`); the module is a
+ * path relative to the project (`./middlewares/cors`) or a package specifier.
+ * The export is a middleware object, or a class (instantiated with no
+ * arguments unless its methods are static).
+ */
+export async function loadConfiguredMiddlewares(projectDir: string, config: Config, configFile: string): Promise<Middleware[]> {
+  const loaded: Middleware[] = [];
+  for (const entry of configList(config.middlewares?.active)) {
+    loaded.push(await loadMiddleware(entry, projectDir, configFile));
+  }
+  return loaded;
+}
+
+async function loadMiddleware(entry: string, projectDir: string, configFile: string): Promise<Middleware> {
+  const hash = entry.lastIndexOf('#');
+  const specifier = hash === -1 ? entry : entry.slice(0, hash);
+  const exportName = hash === -1 ? 'default' : entry.slice(hash + 1);
+  const where = `middleware "${entry}" listed in ${configFile} [middlewares] active`;
+  const isPath = specifier.startsWith('.') || path.isAbsolute(specifier);
+  const file = isPath ? resolveModuleFile(path.resolve(projectDir, specifier)) : resolvePackage(specifier, projectDir);
+  if (file === undefined) {
+    throw new BackendtsError('BT_MIDDLEWARE_MISSING', `${where}: cannot find module "${specifier}"`, {
+      hint: isPath
+        ? `create ${path.resolve(projectDir, specifier)}.ts, or fix the path (relative to ${projectDir})`
+        : `install the package (npm install ${specifier}), or write a path starting with ./`,
+    });
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = await importFile(file);
+  } catch (error) {
+    throw new BackendtsError('BT_MIDDLEWARE_IMPORT', `${where}: ${file} failed to load: ${(error as Error)?.message ?? String(error)}`, {
+      hint: 'fix the error in that file (run with --debug for the stack)',
+      cause: error,
+    });
+  }
+  if (!(exportName in module)) {
+    throw new BackendtsError('BT_MIDDLEWARE_EXPORT', `${where}: ${file} has no export "${exportName}"`, {
+      hint: hash === -1 ? 'export the middleware as default, or name the export: <module>#<ExportName>' : `export ${exportName} from that module`,
+    });
+  }
+  let value = module[exportName];
+  // A class is instantiated, unless its methods are static (Backendpy's style).
+  if (typeof value === 'function' && !isMiddleware(value)) value = new (value as new () => unknown)();
+  if (!isMiddleware(value)) {
+    throw new BackendtsError('BT_MIDDLEWARE_INVALID', `${where}: export "${exportName}" of ${file} is not a middleware`, {
+      hint: 'a middleware is an object (or a class) with processRequest, processHandler and/or processResponse methods',
+    });
+  }
+  return value;
+}

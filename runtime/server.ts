@@ -1,0 +1,118 @@
+/**
+ * Serving over node:http: listening, counting in-flight requests, graceful
+ * close (stop accepting, let in-flight requests finish within a bound, then
+ * cut what is left) and the SIGINT/SIGTERM handlers. The order of the whole
+ * shutdown (close, then the `shutdown` event) is kept by `Backendts.close()`.
+ */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BackendtsError } from './errors.js';
+
+/** Counts the requests being handled, so a close can wait for them. */
+export class InFlightRequests {
+  #count = 0;
+  #waiters: (() => void)[] = [];
+
+  /** The number of requests being handled. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** A request started. */
+  add(): void {
+    this.#count++;
+  }
+
+  /** A request ended (after `request_end`). */
+  done(): void {
+    this.#count--;
+    if (this.#count === 0 && this.#waiters.length > 0) {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /** Resolves true once no request is in flight, or false after `timeout` ms. */
+  idle(timeout: number): Promise<boolean> {
+    if (this.#count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((wake) => wake !== onIdle);
+        resolve(false);
+      }, timeout);
+      const onIdle = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.#waiters.push(onIdle);
+    });
+  }
+}
+
+/** Where a server listens. */
+export interface ListeningAddress {
+  host: string;
+  port: number;
+  /** `http://host:port`, ready to print or fetch. */
+  url: string;
+}
+
+/** Starts a node:http server; fails naming the address when it cannot listen (port taken…). */
+export function startServer(listener: RequestListener, host: string, port: number): Promise<{ server: Server; address: ListeningAddress }> {
+  const server = createServer(listener);
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.close();
+      const hint =
+        error.code === 'EADDRINUSE'
+          ? `another process uses port ${port}: stop it, or set [networking] port (0 picks a free port)`
+          : error.code === 'EACCES'
+            ? `ports below 1024 need privileges: set [networking] port to 1024 or above`
+            : `check [networking] host and port`;
+      reject(new BackendtsError('BT_LISTEN', `cannot listen on ${host}:${port}: ${error.message}`, { hint, cause: error }));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const info = server.address() as AddressInfo;
+      const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      resolve({ server, address: { host: info.address, port: info.port, url: `http://${shown}:${info.port}` } });
+    });
+  });
+}
+
+/**
+ * Stops accepting connections, waits up to `timeout` ms for in-flight
+ * requests, then closes every connection still open. Resolves true when all
+ * requests finished in time, false when some were cut.
+ */
+export async function stopServer(server: Server, inFlight: InFlightRequests, timeout: number): Promise<boolean> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Idle keep-alive connections would otherwise hold `close` open until they time out.
+  server.closeIdleConnections();
+  const drained = await inFlight.idle(timeout);
+  server.closeAllConnections();
+  await closed;
+  return drained;
+}
+
+/** The signals that stop a server gracefully. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Installs SIGINT/SIGTERM handlers that call `stop` once; a second signal
+ * while stopping exits at once. Returns a function that removes them.
+ */
+export function installSignalHandlers(stop: (signal: NodeJS.Signals) => void): () => void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    stop(signal);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return () => {
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  };
+}
