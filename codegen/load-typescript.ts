@@ -12,11 +12,12 @@ import { pathToFileURL } from 'node:url';
 let registration: Promise<void> | undefined;
 
 /**
- * True when `import()` of a TypeScript file already works in this process:
- * under vitest (vite compiles it) or when Node runs with tsx (`--import tsx`).
+ * True when `import()` of TypeScript already works here: this module was
+ * compiled by vite (under vitest, where vite also loads what it imports;
+ * vite gives such modules `import.meta.env`), or Node runs with tsx.
  */
 function typeScriptAlreadyLoads(): boolean {
-  if (process.env.VITEST) return true;
+  if ((import.meta as { env?: unknown }).env !== undefined) return true;
   const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
   return /(?:^|[\s=])(?:tsx|[^\s]*\/tsx\/dist\/loader\.mjs)(?:\s|$)/.test(flags);
 }

@@ -41,7 +41,8 @@ export function resolveModelModules(projectDir: string, apps: readonly LoadedApp
     }
     app.app.models.forEach((modelPath: unknown, index) => {
       if (typeof modelPath !== 'string' || modelPath === '') {
-        const got = modelPath === '' ? 'an empty string' : modelPath === null ? 'null' : `a ${typeof modelPath}`;
+        const type = Array.isArray(modelPath) ? 'array' : typeof modelPath;
+        const got = modelPath === '' ? 'an empty string' : modelPath === null ? 'null' : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
         throw new BackendtsError(
           'BT_MODELS_ENTRY_INVALID',
           `app "${app.name}": models entry #${index + 1} in ${mainFile} is ${got}, not a module path`,

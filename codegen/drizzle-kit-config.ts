@@ -1,0 +1,50 @@
+/**
+ * The drizzle-kit config of a project, computed when drizzle-kit loads the
+ * generated `.backendts/drizzle.config.ts`: the schema is the generated one,
+ * and the database is the one config.ini names (read then, so the generated
+ * file holds no credentials and stays the same on every machine).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config as DrizzleKitConfig } from 'drizzle-kit';
+import { loadConfig } from '../runtime/config.js';
+import { readDatabaseSettings } from '../runtime/db/settings.js';
+
+/** Options of {@link drizzleKitConfig}. */
+export interface DrizzleKitConfigOptions {
+  /** Environment name selecting `config.<env>.ini`; defaults to `BACKENDTS_ENV`. */
+  env?: string | undefined;
+}
+
+/**
+ * drizzle-kit's config for the project whose generated folder holds
+ * `generatedFile` (pass `import.meta.url`): dialect postgresql, the
+ * generated schema, migrations in `<project>/drizzle`, and the PostgreSQL
+ * URL or embedded PGlite folder from config.ini.
+ */
+export function drizzleKitConfig(generatedFile: string, options: DrizzleKitConfigOptions = {}): DrizzleKitConfig {
+  const file = generatedFile.startsWith('file:') ? fileURLToPath(generatedFile) : generatedFile;
+  const generatedDir = path.dirname(file);
+  const projectDir = path.dirname(generatedDir);
+  const { config, file: configFile } = loadConfig(projectDir, { env: options.env });
+  const { target, ssl } = readDatabaseSettings(config, { projectDir, configFile });
+  // drizzle-kit resolves these against its working folder: make them absolute.
+  const base = {
+    dialect: 'postgresql' as const,
+    schema: path.join(generatedDir, 'schema.ts'),
+    out: path.join(projectDir, 'drizzle'),
+  };
+  if (target.driver === 'pglite') return { ...base, driver: 'pglite', dbCredentials: { url: target.path } };
+  if (ssl === false) return { ...base, dbCredentials: { url: target.url } };
+  return {
+    ...base,
+    dbCredentials: {
+      host: target.host,
+      port: target.port,
+      database: target.name,
+      ...(target.username === undefined ? {} : { user: target.username }),
+      ...(target.password === undefined ? {} : { password: target.password }),
+      ssl,
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Copies a codegen fixture project into a temporary folder, so tests can
+ * write `.backendts/` and edit model modules without touching the checkout.
+ * The copy links this checkout's node_modules, so `drizzle-orm` resolves to
+ * the same copy the framework uses.
+ */
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root folder. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Absolute path of a project under fixtures/codegen/. */
+export function fixturePath(name: string): string {
+  return path.join(repoRoot, 'fixtures', 'codegen', name);
+}
+
+/** A temporary copy of a fixture project; `remove()` deletes it. */
+export interface FixtureCopy {
+  dir: string;
+  remove(): void;
+}
+
+/** Copies fixtures/codegen/<name> into a new temporary folder. */
+export function copyFixture(name: string): FixtureCopy {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'backendts-codegen-'));
+  const dir = path.join(root, name.replace(/\//g, '-'));
+  cpSync(fixturePath(name), dir, { recursive: true, filter: (source) => !source.includes(`${path.sep}.backendts`) });
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
