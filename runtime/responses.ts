@@ -76,6 +76,9 @@ export class JSONResponse extends Response {
   }
 }
 
+/** `JSONResponse` under the name Backendpy uses: `new JSON(data)`. */
+export { JSONResponse as JSON };
+
 /** Options of {@link Success}. */
 export interface SuccessOptions extends ResponseOptions {
   /** A human-readable message sent beside the data. */

@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExceptionResponse } from '../../runtime/error-list.js';
+import { BackendtsError } from '../../runtime/errors.js';
+import {
+  contentTypeFor,
+  File,
+  HTML,
+  JSON as JSONAlias,
+  JSONResponse,
+  Redirect,
+  Response,
+  Stream,
+  Success,
+  Text,
+  writeResponse,
+} from '../../runtime/responses.js';
+import { serve, type TestServer } from './serve.js';
+
+/** The response each test path answers with, and what writeResponse did. */
+const routes = new Map<string, (res: ServerResponse) => Response>();
+const outcomes = new Map<string, Promise<unknown>>();
+let server: TestServer;
+let dir: string;
+const bigFile = Buffer.alloc(3 * 1024 * 1024 + 17, 'abcdefghij');
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'backendts-responses-'));
+  writeFileSync(path.join(dir, 'big.bin'), bigFile);
+  writeFileSync(path.join(dir, 'page.html'), '<h1>hi</h1>');
+  writeFileSync(path.join(dir, 'data.JSON'), '{"a":1}');
+  server = await serve(async (req, res) => {
+    const make = routes.get(req.url!);
+    if (make === undefined) throw new Error(`no test route ${req.url}`);
+    const outcome = writeResponse(res, make(res), { head: req.method === 'HEAD' });
+    outcomes.set(req.url!, outcome.then(() => 'sent', (error: unknown) => error));
+    await outcome;
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function answer(url: string, make: (res: ServerResponse) => Response): string {
+  routes.set(url, make);
+  return server.url + url;
+}
+
+describe('writeResponse through node:http', () => {
+  it('sends Text with its content type and the byte length of multi-byte text', async () => {
+    const response = await fetch(answer('/text', () => new Text('héllo ✓')));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength('héllo ✓')));
+    expect(await response.text()).toBe('héllo ✓');
+  });
+
+  it('sends JSON (also exported as JSON) and Success envelopes', async () => {
+    const json = await fetch(answer('/json', () => new JSONAlias({ a: [1, 'b'] }, { status: 202 })));
+    expect(json.status).toBe(202);
+    expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await json.json()).toEqual({ a: [1, 'b'] });
+    expect(JSONAlias).toBe(JSONResponse);
+
+    const success = await fetch(answer('/success', () => new Success({ id: 1 }, { status: 201, message: 'Created.' })));
+    expect(success.status).toBe(201);
+    expect(await success.text()).toBe('{"status":"success","message":"Created.","data":{"id":1}}');
+    const bare = await fetch(answer('/success-bare', () => new Success()));
+    expect(await bare.json()).toEqual({ status: 'success', data: null });
+  });
+
+  it('sends HTML and custom headers, lower-casing their names and repeating multi-valued ones', async () => {
+    const response = await fetch(
+      answer('/html', () => new HTML('<p>ok</p>', { headers: { 'X-Trace': 'abc', 'Set-Cookie': ['a=1', 'b=2'] } })),
+    );
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('x-trace')).toBe('abc');
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(await response.text()).toBe('<p>ok</p>');
+  });
+
+  it('redirects with 302 by default, or the status given', async () => {
+    const found = await fetch(answer('/redirect', () => new Redirect('/elsewhere')), { redirect: 'manual' });
+    expect(found.status).toBe(302);
+    expect(found.headers.get('location')).toBe('/elsewhere');
+    expect(found.headers.get('content-length')).toBe('0');
+    const moved = await fetch(answer('/moved', () => new Redirect('https://example.com/', { status: 301 })), { redirect: 'manual' });
+    expect(moved.status).toBe(301);
+  });
+
+  it('refuses a redirect with a status that is not 3xx', () => {
+    expect(() => new Redirect('/x', { status: 200 })).toThrow(BackendtsError);
+  });
+
+  it('sends a base Response with bytes, and an empty one', async () => {
+    const bytes = await fetch(answer('/bytes', () => new Response(new Uint8Array([1, 2, 3]), { status: 200 })));
+    expect(Buffer.from(await bytes.arrayBuffer())).toEqual(Buffer.from([1, 2, 3]));
+    const empty = await fetch(answer('/empty', () => new Response(null, { status: 204 })));
+    expect(empty.status).toBe(204);
+    expect(await empty.text()).toBe('');
+  });
+
+  it('can send the same response object twice, e.g. one kept in a constant', async () => {
+    const kept = new Text('same');
+    const url = answer('/kept', () => kept);
+    expect(await (await fetch(url)).text()).toBe('same');
+    kept.body = 'changed body';
+    const second = await fetch(url);
+    expect(second.headers.get('content-length')).toBe(String('changed body'.length));
+    expect(await second.text()).toBe('changed body');
+  });
+
+  it('streams a File with its length and a content type from its extension', async () => {
+    const response = await fetch(answer('/file', () => new File(path.join(dir, 'big.bin'))));
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
+    expect(response.headers.get('content-length')).toBe(String(bigFile.length));
+    expect(Buffer.from(await response.arrayBuffer()).equals(bigFile)).toBe(true);
+    const page = await fetch(answer('/page', () => new File(path.join(dir, 'page.html'))));
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toBe('<h1>hi</h1>');
+  });
+
+  it('offers a File for download under the name given', async () => {
+    const response = await fetch(answer('/download', () => new File(path.join(dir, 'page.html'), { downloadName: 'rapport é.html' })));
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="rapport _.html"; filename*=UTF-8''rapport%20%C3%A9.html`);
+  });
+
+  it('rejects with not_found before writing anything when the File is missing', async () => {
+    const url = answer('/missing', () => new File(path.join(dir, 'nope.txt')));
+    const response = await fetch(url);
+    expect(response.status).toBe(599);
+    const error = await outcomes.get('/missing');
+    expect(error).toBeInstanceOf(ExceptionResponse);
+    expect((error as ExceptionResponse).code).toBe('not_found');
+  });
+
+  it('answers HEAD with headers and the length but no body', async () => {
+    const text = await fetch(answer('/head-text', () => new Text('twelve bytes')), { method: 'HEAD' });
+    expect(text.headers.get('content-length')).toBe('12');
+    expect(await text.text()).toBe('');
+    const file = await fetch(answer('/head-file', () => new File(path.join(dir, 'big.bin'))), { method: 'HEAD' });
+    expect(file.headers.get('content-length')).toBe(String(bigFile.length));
+    expect(await file.text()).toBe('');
+  });
+
+  it('streams an async iterable and a Readable', async () => {
+    async function* parts() {
+      yield 'one,';
+      yield Buffer.from('two,');
+      yield new Uint8Array([116, 104, 114, 101, 101]);
+    }
+    const iterable = await fetch(answer('/stream', () => new Stream(parts(), { contentType: 'text/csv' })));
+    expect(iterable.headers.get('content-type')).toBe('text/csv');
+    expect(iterable.headers.get('transfer-encoding')).toBe('chunked');
+    expect(await iterable.text()).toBe('one,two,three');
+    const readable = await fetch(answer('/readable', () => new Stream(Readable.from(['a', 'b']))));
+    expect(readable.headers.get('content-type')).toBe('application/octet-stream');
+    expect(await readable.text()).toBe('ab');
+  });
+
+  it('rejects when the streamed body fails, and the client sees a cut response', async () => {
+    async function* failing() {
+      yield 'partial';
+      throw new Error('source broke');
+    }
+    const url = answer('/broken', () => new Stream(failing()));
+    // Cut before or after the headers arrive, depending on timing; never a complete response.
+    await expect(fetch(url).then((response) => response.text())).rejects.toThrow();
+    expect(await outcomes.get('/broken')).toMatchObject({ message: 'source broke' });
+  });
+
+  it('rejects when the client goes away during the send', async () => {
+    answer('/gone', (res) => {
+      async function* slow() {
+        yield 'first';
+        // Continue only once the client has hung up, so the next write has no one to go to.
+        await new Promise((resolve) => res.once('close', resolve));
+        yield 'second';
+      }
+      return new Stream(slow());
+    });
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(server.url + '/gone', (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+      req.end();
+    });
+    while (!outcomes.has('/gone')) await new Promise((resolve) => setImmediate(resolve));
+    const outcome = await outcomes.get('/gone');
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as NodeJS.ErrnoException).code).toBe('ERR_STREAM_PREMATURE_CLOSE');
+  });
+});
+
+describe('contentTypeFor', () => {
+  it('guesses by extension, ignoring case, and falls back to octet-stream', () => {
+    expect(contentTypeFor('a/b/c.JSON')).toBe('application/json; charset=utf-8');
+    expect(contentTypeFor('logo.svg')).toBe('image/svg+xml');
+    expect(contentTypeFor('archive.unknownext')).toBe('application/octet-stream');
+    expect(contentTypeFor('Makefile')).toBe('application/octet-stream');
+  });
+});
