@@ -50,7 +50,7 @@ export function decodePath(path: string): string {
 
 /**
  * Parses a query string (without `?`) into an object; repeated keys give
- * arrays, `+` is a space, and malformed escapes are kept as written.
+ * arrays, `+` is a space; a malformed escape never fails (it decodes to U+FFFD).
  */
 export function parseQuery(query: string): QueryValues {
   // node:querystring returns a prototype-less object: `__proto__` is just a key.
