@@ -34,7 +34,7 @@ function list(value, allowed, name) {
   for (const item of items) {
     if (!allowed.includes(item)) throw new Error(`--${name}: unknown "${item}" (known: ${allowed.join(', ')})`);
   }
-  return items;
+  return [...new Set(items)];
 }
 
 function positive(value, name, { integer = true } = {}) {

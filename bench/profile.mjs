@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * Profiles one contender under the workload: starts it with `node --cpu-prof`,
+ * loads one route (warm-up, then the measured run), stops it, and prints where
+ * the CPU time went, by file and by function (self time).
+ *
+ *   node bench/profile.mjs [--contender backendts] [--route users-read] [--duration 10] [--top 25]
+ *
+ * The .cpuprofile is kept (path printed) for Chrome DevTools or speedscope.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkResponses } from './lib/check-responses.mjs';
+import { CONTENDERS, ROOT, contenderEnv } from './lib/contenders.mjs';
+import { summariseProfile } from './lib/cpu-profile.mjs';
+import { loadRoute } from './lib/load.mjs';
+import { ALL_CONTENDERS, ALL_ROUTES } from './lib/options.mjs';
+import { createDatabase, dropDatabase, seedPglite, seedPostgres, uniqueName } from './lib/postgres.mjs';
+import { startServer } from './lib/server-process.mjs';
+
+const { values } = parseArgs({
+  options: {
+    contender: { type: 'string', default: 'backendts' },
+    route: { type: 'string', default: 'users-read' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '64' },
+    top: { type: 'string', default: '25' },
+    port: { type: 'string', default: '38999' },
+    'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
+if (!ALL_CONTENDERS.includes(values.contender)) throw new Error(`--contender: one of ${ALL_CONTENDERS.join(', ')}`);
+if (!ALL_ROUTES.includes(values.route)) throw new Error(`--route: one of ${ALL_ROUTES.join(', ')}`);
+
+const contender = CONTENDERS[values.contender];
+const port = Number(values.port);
+const profileDir = mkdtempSync(path.join(os.tmpdir(), 'backendts-bench-profile-'));
+const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'backendts-bench-pglite-'));
+const dbName = uniqueName('profile');
+try {
+  const databaseUrl = await createDatabase(values['pg-url'], dbName);
+  if (contender.database === 'pglite') await seedPglite(pgliteDir);
+  else await seedPostgres(databaseUrl);
+  const env = contenderEnv(values.contender, { port, databaseUrl, pgliteDir, poolSize: 10 });
+  const server = await startServer({
+    label: contender.label,
+    command: contender.command,
+    args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...contender.args],
+    env,
+    cwd: ROOT,
+    port,
+  });
+  try {
+    await checkResponses(contender.label, port);
+    const connections = Number(values.connections);
+    if (Number(values.warmup) > 0) await loadRoute({ port, route: values.route, connections, duration: Number(values.warmup) });
+    const result = await loadRoute({ port, route: values.route, connections, duration: Number(values.duration) });
+    console.log(`${contender.label}, ${values.route}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99} ms`);
+  } finally {
+    await server.stop();
+  }
+  const files = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
+  if (files.length === 0) throw new Error('no .cpuprofile written: the server did not exit cleanly on SIGTERM');
+  for (const name of files) {
+    const file = path.join(profileDir, name);
+    const summary = summariseProfile(file, ROOT);
+    const top = Number(values.top);
+    const pct = (ms) => `${((ms / summary.totalMs) * 100).toFixed(1).padStart(5)} %`;
+    console.log(`\n${file}: ${(summary.totalMs / 1000).toFixed(1)} s busy, ${(summary.idleMs / 1000).toFixed(1)} s idle (start-up and warm-up included); shares of busy time\n\nself time by file:`);
+    for (const { name: group, ms } of summary.groups.slice(0, top)) console.log(`  ${pct(ms)}  ${group}`);
+    console.log('\nself time by function:');
+    for (const { name: fn, ms } of summary.functions.slice(0, top)) console.log(`  ${pct(ms)}  ${fn}`);
+  }
+} finally {
+  await dropDatabase(values['pg-url'], dbName).catch(() => {});
+  rmSync(pgliteDir, { recursive: true, force: true });
+}
