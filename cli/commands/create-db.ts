@@ -1,0 +1,100 @@
+/**
+ * `backendts create_db`: creates the project's database when it is missing
+ * and pushes the collected schema to it: planned by drizzle-kit, judged for
+ * data loss, applied in one transaction. Never asks questions.
+ */
+import { performance } from 'node:perf_hooks';
+import { collectSchema } from '../../codegen/collect.js';
+import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
+import { applyStatements } from '../create-db/apply.js';
+import { planPush, type PushPlan } from '../create-db/plan.js';
+import { inPgliteTransaction, pgliteState } from '../create-db/pglite.js';
+import { ensurePostgresDatabase, inPostgresTransaction } from '../create-db/postgres.js';
+import type { SqlRunner } from '../create-db/sql-runner.js';
+import type { Output } from '../output.js';
+import type { ProjectContext } from '../prepare.js';
+
+/** Options of `create_db`. */
+export interface CreateDbOptions {
+  /** Apply statements that lose data. */
+  force?: boolean;
+  /** Print the planned SQL and change nothing. */
+  dryRun?: boolean;
+}
+
+/** Exit code when a change that would lose data is refused. */
+export const EXIT_DESTRUCTIVE = 2;
+
+/** Runs create_db; resolves to the process exit code (0, or 2 for a refused destructive change). */
+export async function createDb(project: ProjectContext, options: CreateDbOptions, output: Output): Promise<number> {
+  const started = performance.now();
+  const collected = await collectSchema({ projectDir: project.projectDir, env: project.env });
+  const tables = collected.entries.filter((entry) => entry.kind === 'table').length;
+  output.info(`collected ${tables} table${tables === 1 ? '' : 's'} from ${collected.apps.length} app${collected.apps.length === 1 ? '' : 's'}`);
+
+  const settings = readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile });
+  const target = settings.target;
+  const where = describeTarget(target);
+  output.info(`connecting to ${where}…`);
+
+  const step = (runner: SqlRunner): Promise<number> => pushStep(runner, collected.schema, where, options, output);
+  let exitCode: number;
+  if (target.driver === 'postgres') {
+    const state = await ensurePostgresDatabase(target, settings);
+    output.info(state === 'created' ? `database "${target.name}" created` : `database "${target.name}" exists`);
+    exitCode = await inPostgresTransaction(target, settings, output, step);
+  } else {
+    const state = pgliteState(target);
+    exitCode = await inPgliteTransaction(settings, (runner) => {
+      output.info(state === 'created' ? 'embedded database created' : 'embedded database exists');
+      return step(runner);
+    });
+  }
+  if (exitCode === 0) output.info(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return exitCode;
+}
+
+/** Plans, judges and (unless told not to) applies; runs inside the target's transaction. */
+async function pushStep(
+  runner: SqlRunner,
+  schema: Record<string, unknown>,
+  where: string,
+  options: CreateDbOptions,
+  output: Output,
+): Promise<number> {
+  output.info('comparing the models with the database…');
+  const plan = await planPush(schema, runner, { target: where });
+  if (plan.statements.length === 0) {
+    output.info('up to date: nothing to do');
+    return 0;
+  }
+  const count = plan.statements.length;
+  output.info(`${count} statement${count === 1 ? '' : 's'} planned`);
+  for (const warning of plan.warnings) output.warn(warning.replace(/^\W+/, ''));
+  if (options.dryRun) {
+    printPlan(plan, output);
+    output.info('dry run: nothing was changed');
+    return 0;
+  }
+  if (plan.destructive.length > 0 && !options.force) {
+    output.error(`refused: ${plan.destructive.length} statement${plan.destructive.length === 1 ? '' : 's'} would lose data:`);
+    for (const item of plan.destructive) output.error(`  ${item.sql}    -- ${item.reason}`);
+    output.error('nothing was changed');
+    output.error('hint: run create_db --force to apply them anyway, or --dry-run to see the whole plan');
+    return EXIT_DESTRUCTIVE;
+  }
+  if (plan.destructive.length > 0) output.warn(`--force: applying ${plan.destructive.length} statement(s) that lose data`);
+  await applyStatements(runner, plan.statements, output);
+  output.info(`applied ${count} statement${count === 1 ? '' : 's'}`);
+  return 0;
+}
+
+function printPlan(plan: PushPlan, output: Output): void {
+  const destructive = new Set(plan.destructive.map((item) => item.sql));
+  for (const statement of plan.statements) {
+    output.info(destructive.has(statement) ? `${statement}    -- loses data` : statement);
+  }
+  if (destructive.size > 0) {
+    output.info(`${destructive.size} of them would lose data: create_db refuses them without --force`);
+  }
+}

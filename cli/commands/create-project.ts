@@ -1,0 +1,67 @@
+/**
+ * `backendts create_project --name <name> [--full]`: writes a new TypeScript
+ * project that passes `codegen`, `create_db` (embedded database) and `run`
+ * as it is. Never overwrites a file.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Output } from '../output.js';
+import type { ProjectContext } from '../prepare.js';
+import { checkProjectName } from '../templates/names.js';
+import { projectFiles, type ProjectVersions } from '../templates/project.js';
+import { writeNewFiles } from '../templates/write-files.js';
+import { packageVersion } from '../version.js';
+
+/** Options of `create_project`. */
+export interface CreateProjectOptions {
+  name: unknown;
+  full: boolean;
+  /** True when `--project <dir>` chose the folder; otherwise it is `./<name>`. */
+  projectGiven: boolean;
+}
+
+/** Creates the project's files; resolves to the exit code. */
+export async function createProject(project: ProjectContext, options: CreateProjectOptions, output: Output): Promise<number> {
+  const name = checkProjectName(options.name);
+  const dir = options.projectGiven ? project.projectDir : path.resolve(process.cwd(), name);
+  const written = writeNewFiles(dir, projectFiles(name, options.full, dependencyVersions()), `project "${name}"`);
+  output.info(`created project "${name}" in ${dir}:`);
+  for (const file of written) output.info(`  ${path.relative(dir, file)}`);
+  const shown = path.relative(process.cwd(), dir) || '.';
+  output.info('next:');
+  output.info(`  cd ${shown}`);
+  output.info('  npm install');
+  output.info('  npx backendts codegen      # collect the models into .backendts/');
+  output.info('  npx backendts create_db    # create the embedded database and its tables');
+  output.info('  npx backendts run          # serve on http://127.0.0.1:8000');
+  return 0;
+}
+
+/** The versions this copy of backendts was built with, so a new project installs a matching set. */
+function dependencyVersions(): ProjectVersions {
+  const manifest = readOwnManifest();
+  return {
+    backendts: packageVersion(),
+    drizzleOrm: manifest.dependencies?.['drizzle-orm'] ?? '^0.45.0',
+    typescript: manifest.devDependencies?.typescript ?? '^5.9.0',
+    typesNode: manifest.devDependencies?.['@types/node'] ?? '^20.19.0',
+  };
+}
+
+interface Manifest {
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+function readOwnManifest(): Manifest {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest & { name?: string };
+      if (manifest.name === 'backendts') return manifest;
+    } catch {
+      // No package.json at this level: keep walking up.
+    }
+  }
+  return {};
+}

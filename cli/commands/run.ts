@@ -1,0 +1,79 @@
+/**
+ * `backendts run [--host] [--port] [--workers N]`: imports the project's main
+ * module and serves `bp`. The runtime's `listen` closes gracefully on
+ * SIGINT/SIGTERM and exits 0. With `--workers N` this process becomes a
+ * node:cluster primary that forks N workers serving the same port.
+ */
+import cluster from 'node:cluster';
+import { loadConfig } from '../../runtime/config.js';
+import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
+import { BackendtsError } from '../../runtime/errors.js';
+import { loadMainModule } from '../main-module.js';
+import type { Output } from '../output.js';
+import type { ProjectContext } from '../prepare.js';
+import { serveWithWorkers, stopOnPrimaryRequest } from '../workers.js';
+
+/** Options of `run`, as given on the command line. */
+export interface RunOptions {
+  host?: unknown;
+  port?: unknown;
+  workers?: unknown;
+}
+
+/** Starts serving; resolves to nothing while serving, or throws when startup fails. */
+export async function run(project: ProjectContext, options: RunOptions, output: Output): Promise<number | void> {
+  const host = readHost(options.host);
+  const port = readPort(options.port);
+  const workers = readWorkers(options.workers);
+  if (workers > 1 && cluster.isPrimary) {
+    refuseEmbeddedDatabase(project, workers);
+    return serveWithWorkers(workers, output);
+  }
+  const bp = await loadMainModule(project.projectDir);
+  const listening = await bp.listen({ ...(host !== undefined && { host }), ...(port !== undefined && { port }) });
+  if (cluster.isWorker) stopOnPrimaryRequest();
+  else output.info(`listening on ${listening.url} (Ctrl+C to stop)`);
+}
+
+/** Several processes on one embedded data folder would lose writes: refuse before forking. */
+function refuseEmbeddedDatabase(project: ProjectContext, workers: number): void {
+  const { config, file } = loadConfig(project.projectDir, { env: project.env });
+  const settings = readDatabaseSettings(config, { projectDir: project.projectDir, configFile: file });
+  if (settings.target.driver === 'pglite') {
+    throw new BackendtsError(
+      'BT_RUN_WORKERS_EMBEDDED',
+      `--workers ${workers} cannot share the ${describeTarget(settings.target)}: it serves one process only`,
+      { hint: 'run with one worker, or set [database] host (or url) to use a PostgreSQL server' },
+    );
+  }
+}
+
+function readHost(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new BackendtsError('BT_CLI_OPTION', `--host needs an address (got ${String(value)})`, { hint: 'write e.g. --host 0.0.0.0' });
+  }
+  return value;
+}
+
+function readPort(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || value === true || value === '') {
+    throw new BackendtsError('BT_CLI_OPTION', `--port ${String(value)} is not a port number`, {
+      hint: 'use a number from 0 to 65535 (0 picks a free port)',
+    });
+  }
+  return port;
+}
+
+function readWorkers(value: unknown): number {
+  if (value === undefined) return 1;
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || value === true) {
+    throw new BackendtsError('BT_CLI_OPTION', `--workers ${String(value)} is not a number of processes`, {
+      hint: 'use a whole number of 1 or more, e.g. --workers 2',
+    });
+  }
+  return workers;
+}

@@ -1,0 +1,137 @@
+/**
+ * PostgreSQL side of `create_db`: makes sure the database exists, then runs
+ * the plan-and-apply step inside one transaction that holds an advisory lock,
+ * so two runs at once take turns and the second finds nothing to do.
+ */
+import postgres from 'postgres';
+import { BackendtsError } from '../../runtime/errors.js';
+import { describeTarget, type DatabaseSettings, type DatabaseTarget } from '../../runtime/db/settings.js';
+import type { Output } from '../output.js';
+import type { SqlRunner } from './sql-runner.js';
+
+type PostgresTarget = Extract<DatabaseTarget, { driver: 'postgres' }>;
+
+/** Fixed key of the advisory lock that serializes `create_db` runs on one database. */
+export const CREATE_DB_LOCK_KEY = '7094400193740629090';
+
+/** Databases tried, in order, to run CREATE DATABASE from. */
+const MAINTENANCE_DATABASES = ['postgres', 'template1'];
+
+/** Opens a client on one database of the target's server; one connection, no prepared statements. */
+function connect(target: PostgresTarget, settings: DatabaseSettings, database: string = target.name): postgres.Sql {
+  const url = new URL(target.url);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  const sql = postgres(url.toString(), {
+    max: 1,
+    prepare: false,
+    connect_timeout: settings.connectTimeout,
+    ssl: settings.ssl === false ? false : settings.ssl,
+    onnotice: () => {},
+  });
+  // Dates and times stay text, as in drizzle-kit's own client: introspection compares them as written.
+  for (const oid of [1184, 1082, 1083, 1114]) {
+    sql.options.parsers[oid] = (value: string) => value;
+  }
+  return sql;
+}
+
+/** Turns a connection failure into an error naming host, port and database (never the password). */
+export function connectionError(error: unknown, target: PostgresTarget): BackendtsError {
+  const code = (error as { code?: string }).code;
+  const detail = error instanceof Error ? error.message : String(error);
+  const where = describeTarget(target);
+  if (code === '28P01' || code === '28000') {
+    return new BackendtsError('BT_DB_AUTH', `cannot log in to ${where} as "${target.username ?? 'default user'}": ${detail}`, {
+      hint: 'check username and password in [database] (or DATABASE_URL)',
+      cause: error,
+    });
+  }
+  return new BackendtsError('BT_DB_UNREACHABLE', `cannot reach ${where}: ${detail}`, {
+    hint: 'start the PostgreSQL server, or fix host and port in [database] (or DATABASE_URL)',
+    cause: error,
+  });
+}
+
+function isMissingDatabase(error: unknown): boolean {
+  return (error as { code?: string }).code === '3D000';
+}
+
+/** Quotes a name as an SQL identifier. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Creates the target database when it does not exist yet; tells which happened. */
+export async function ensurePostgresDatabase(target: PostgresTarget, settings: DatabaseSettings): Promise<'created' | 'exists'> {
+  const probe = connect(target, settings);
+  try {
+    await probe.unsafe('select 1');
+    return 'exists';
+  } catch (error) {
+    if (!isMissingDatabase(error)) throw connectionError(error, target);
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
+  let lastError: unknown;
+  for (const maintenance of MAINTENANCE_DATABASES) {
+    const admin = connect(target, settings, maintenance);
+    try {
+      await admin.unsafe(`CREATE DATABASE ${quoteIdentifier(target.name)}`);
+      return 'created';
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      // Another run created it at the same moment.
+      if (code === '42P04' || code === '23505') return 'exists';
+      if (code === '42501') {
+        throw new BackendtsError(
+          'BT_DB_CREATE_DENIED',
+          `${describeTarget(target)} does not exist and user "${target.username ?? 'default user'}" may not create databases`,
+          { hint: `create it as an administrator (CREATE DATABASE ${quoteIdentifier(target.name)}), or grant CREATEDB to the user`, cause: error },
+        );
+      }
+      if (!isMissingDatabase(error)) throw connectionError(error, target);
+      lastError = error;
+    } finally {
+      await admin.end({ timeout: 1 });
+    }
+  }
+  throw new BackendtsError(
+    'BT_DB_CREATE_FAILED',
+    `${describeTarget(target)} does not exist, and neither maintenance database (${MAINTENANCE_DATABASES.join(', ')}) is there to create it from`,
+    { hint: `create the database yourself (CREATE DATABASE ${quoteIdentifier(target.name)})`, cause: lastError },
+  );
+}
+
+/**
+ * Runs `step` in one transaction on the target database, after taking the
+ * create_db advisory lock (released by COMMIT or ROLLBACK). A failure in
+ * `step` rolls everything back.
+ */
+export async function inPostgresTransaction<T>(
+  target: PostgresTarget,
+  settings: DatabaseSettings,
+  output: Output,
+  step: (runner: SqlRunner) => Promise<T>,
+): Promise<T> {
+  const sql = connect(target, settings);
+  try {
+    return (await sql.begin(async (tx) => {
+      const runner: SqlRunner = { query: (text) => tx.unsafe(text) as unknown as Promise<Record<string, unknown>[]> };
+      const [row] = await runner.query(`select pg_try_advisory_xact_lock(${CREATE_DB_LOCK_KEY}) as locked`);
+      if (!row?.locked) {
+        output.info('another create_db is running on this database: waiting for it to finish…');
+        await runner.query(`select pg_advisory_xact_lock(${CREATE_DB_LOCK_KEY})`);
+      }
+      return step(runner);
+    })) as T;
+  } catch (error) {
+    if (error instanceof BackendtsError) throw error;
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && /^(ECONN|ENOTFOUND|ETIMEDOUT|CONNECT_TIMEOUT|CONNECTION_|28)/.test(code)) {
+      throw connectionError(error, target);
+    }
+    throw error;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What every project command does before touching user code: find the
+ * project folder, apply `--env`, tell the runtime where the project is, and
+ * register the TypeScript loader so `import()` of `.ts` files works.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { registerTypeScriptLoader } from '../codegen/load-typescript.js';
+import { CONFIG_ENV_VAR } from '../runtime/config.js';
+import { BackendtsError } from '../runtime/errors.js';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  /** `--project <dir>`: the project folder; the current folder when absent. */
+  project?: string;
+  /** `--env <name>`: selects `config.<name>.ini` (sets BACKENDTS_ENV). */
+  env?: string;
+  /** `--debug`: print stacks with errors. */
+  debug?: boolean;
+}
+
+/** Environment variable holding the project folder for the user's code (set by the CLI). */
+export const PROJECT_DIR_VAR = 'BACKENDTS_PROJECT_DIR';
+
+/** The project a command works on. */
+export interface ProjectContext {
+  /** Absolute project folder. */
+  projectDir: string;
+  /** The environment name, when one was chosen. */
+  env: string | undefined;
+}
+
+/** Resolves `--project` and `--env` without loading anything (for commands that create files). */
+export function resolveProject(options: GlobalOptions): ProjectContext {
+  const projectDir = path.resolve(options.project ?? process.cwd());
+  if (options.env !== undefined) {
+    if (typeof options.env !== 'string' || options.env === '') {
+      throw new BackendtsError('BT_CLI_OPTION', '--env needs a name', { hint: 'write --env dev to read config.dev.ini' });
+    }
+    process.env[CONFIG_ENV_VAR] = options.env;
+  }
+  return { projectDir, env: process.env[CONFIG_ENV_VAR] || undefined };
+}
+
+/** Resolves the project, checks its folder, and makes it loadable; call before importing user code. */
+export async function prepareProject(options: GlobalOptions): Promise<ProjectContext> {
+  const context = resolveProject(options);
+  if (!existsSync(context.projectDir) || !statSync(context.projectDir).isDirectory()) {
+    throw new BackendtsError('BT_PROJECT_MISSING', `project folder ${context.projectDir} does not exist`, {
+      hint: 'pass --project <dir> with the folder holding config.ini, or run the command from there',
+    });
+  }
+  process.env[PROJECT_DIR_VAR] = context.projectDir;
+  await registerTypeScriptLoader();
+  return context;
+}

@@ -1,0 +1,28 @@
+/**
+ * Runs one command's action and turns its outcome into an exit code: the
+ * number it returns, or 1 with one formatted line (plus hint) for an error.
+ * An action that returns nothing keeps the process running (a server, a
+ * watcher) until it ends by itself.
+ * A BackendtsError never prints a stack unless `--debug` was given.
+ */
+import { BackendtsError, formatError } from '../runtime/errors.js';
+
+/** Exit code of any failure. */
+export const EXIT_ERROR = 1;
+
+/** Runs `action`; prints a failure to stderr; resolves to the exit code, or undefined to keep running. */
+export async function runCommand(action: () => Promise<number | void>, debug: boolean): Promise<number | undefined> {
+  try {
+    return (await action()) ?? undefined;
+  } catch (error) {
+    process.stderr.write(`${formatError(error, debug)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+/** A usage mistake (unknown command or option, missing value), pointing at `--help`. */
+export function usageError(message: string, command?: string): BackendtsError {
+  return new BackendtsError('BT_CLI_USAGE', message, {
+    hint: command ? `run backendts ${command} --help to see its options` : 'run backendts --help to see the commands',
+  });
+}
