@@ -45,6 +45,8 @@ export interface Runtime {
   closing: () => boolean;
 }
 
+const HEAD = Object.freeze({ head: true });
+
 /** Handles one request from start to `request_end`; never rejects. */
 export async function handleRequest(runtime: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
   runtime.inFlight.add();
@@ -80,7 +82,7 @@ async function respond(runtime: Runtime, request: Request, res: ServerResponse):
   try {
     if (!request.clientGone) {
       if (runtime.closing()) res.setHeader('connection', 'close');
-      await writeResponse(res, response, { head: request.method === 'HEAD' });
+      await writeResponse(res, response, request.method === 'HEAD' ? HEAD : undefined);
     }
   } catch (sendError) {
     // A File that vanished is reported before anything is written: answer with its error instead.

@@ -91,6 +91,13 @@ describe('bad requests', () => {
     expect((await send(served.port, '/items/42')).json).toEqual({ status: 'success', data: { id: 42 } });
   });
 
+  it('answers HEAD like GET, without the body', async () => {
+    const reply = await send(served.port, '/hello', { method: 'HEAD' });
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-length']).toBe('5');
+    expect(reply.text).toBe('');
+  });
+
   it('keeps serving after all of the above', async () => {
     expect((await send(served.port, '/hello')).text).toBe('hello');
   });

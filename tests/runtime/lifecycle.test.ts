@@ -109,6 +109,16 @@ describe('events around a request', () => {
     expect(served.logger.errors.map((e) => (e.error as Error).message)).toEqual(['commit failed']);
   });
 
+  it('runs success_response before a byte of the response is written', async () => {
+    const written: number[] = [];
+    served.bp.event('success_response', async ({ request }) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      written.push(request.raw.socket.bytesWritten);
+    });
+    expect((await send(served.port, '/hello')).status).toBe(200);
+    expect(written).toEqual([0]);
+  });
+
   it('sends the error response a success_response hook throws', async () => {
     context.failSuccess = 'exception';
     const reply = await send(served.port, '/hello');
