@@ -37,12 +37,19 @@ export interface AppOptions {
 
 /** One app of a project. Export it as `app` from the app's main module. */
 export class App {
+  /** The app's routes, merged into the project's router by `init()`. */
   readonly routes: readonly (Routes | Route)[];
+  /** The app's hooks; they run after the project's own, apps in config order. */
   readonly hooks: readonly Hooks[];
+  /** Model modules holding the app's Drizzle tables. */
   readonly models: readonly string[];
+  /** Error codes the app adds. */
   readonly errors: readonly ErrorList[];
+  /** Middlewares the app brings; they run after those of config.ini and `bp.use()`. */
   readonly middlewares: readonly Middleware[];
+  /** Run by `backendts init_project`. */
   readonly initFunc: InitFunc | undefined;
+  /** The name given, if any. */
   readonly name: string | undefined;
 
   constructor(options: AppOptions = {}) {
