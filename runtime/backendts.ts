@@ -192,6 +192,11 @@ export class Backendts {
       });
     }
     await this.#start();
+    if (this.#closing !== undefined) {
+      throw new BackendtsError('BT_CLOSED', `${this.projectDir}: close() was called while the project was starting`, {
+        hint: 'make a new Backendts instance to serve again',
+      });
+    }
     const host = options.host ?? this.networking.host;
     const port = options.port ?? this.networking.port;
     let started: Awaited<ReturnType<typeof startServer>>;

@@ -97,6 +97,30 @@ describe('listen', () => {
     }
   });
 
+  it('does not open the port when close() is called while startup runs, and still runs shutdown', async () => {
+    const { bp } = project('basic');
+    const events: string[] = [];
+    let finishStartup!: () => void;
+    bp.event('startup', () => new Promise<void>((resolve) => (finishStartup = resolve)));
+    bp.event('shutdown', () => {
+      events.push('shutdown');
+    });
+    const listening = bp.listen({ port: 0, signals: false });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (finishStartup !== undefined) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 1);
+    });
+    const closing = bp.close();
+    finishStartup();
+    await expect(listening).rejects.toMatchObject({ code: 'BT_CLOSED' });
+    await closing;
+    expect(events).toEqual(['shutdown']);
+  });
+
   it('installs SIGINT/SIGTERM handlers unless told not to, and removes them on close', async () => {
     const before = process.listenerCount('SIGTERM');
     const { bp } = project('basic');
