@@ -154,8 +154,21 @@ function regexFirstSegment(body: string): string | undefined {
   return undefined;
 }
 
-/** A request handler: takes the request, returns (or resolves to) a response. */
-export type Handler = (request: Request) => Response | Promise<Response>;
+/**
+ * A request handler: takes the request, returns (or resolves to) a response.
+ * `Data` is the type of `request.cleanedData` (the data handler's output).
+ */
+export type Handler<Data = unknown> = {
+  // Method syntax makes the parameter bivariant, so a handler typed for one
+  // data handler's output still fits in a list of routes (`Route[]`).
+  bivariant(request: Request & { cleanedData: Data }): Response | Promise<Response>;
+}['bivariant'];
+
+/** A data handler's output type (`request.cleanedData`), or `unknown` when there is none. */
+export type CleanedData<Schema> = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<Schema> : unknown;
+
+/** What may be given as a route's data handler: a Standard Schema validator, or nothing. */
+export type DataHandler = StandardSchemaV1 | undefined;
 
 /** How the request-scoped database transaction behaves for a route. */
 export interface RouteDbOptions {
@@ -164,9 +177,9 @@ export interface RouteDbOptions {
 }
 
 /** Options of a route. */
-export interface RouteOptions {
+export interface RouteOptions<Schema extends DataHandler = DataHandler> {
   /** A Standard Schema validator; its output becomes `request.cleanedData`. */
-  dataHandler?: StandardSchemaV1;
+  dataHandler?: Schema;
   /** A name for the route, shown in logs and errors. */
   name?: string;
   /** Database options, read by the database layer. */
@@ -176,19 +189,24 @@ export interface RouteOptions {
 const METHOD = /^[A-Z]+$/;
 
 /** One route: a path, the HTTP methods it answers, its handler and options. */
-export class Route {
+export class Route<Schema extends DataHandler = DataHandler> {
   /** The path as written: a pattern (`/users/<id:int>`) or a RegExp. */
   readonly path: RoutePath;
   /** The HTTP methods, in upper case. */
   readonly methods: readonly string[];
   /** The handler. */
-  readonly handler: Handler;
+  readonly handler: Handler<CleanedData<Schema>>;
   /** The route's options. */
-  readonly options: RouteOptions;
+  readonly options: RouteOptions<Schema>;
   /** The path, compiled for the router. */
   readonly compiled: CompiledPath;
 
-  constructor(path: RoutePath, methods: string | readonly string[], handler: Handler, options: RouteOptions = {}) {
+  constructor(
+    path: RoutePath,
+    methods: string | readonly string[],
+    handler: Handler<CleanedData<Schema>>,
+    options: RouteOptions<Schema> = {},
+  ) {
     this.compiled = compilePath(path);
     this.path = path;
     const list = (typeof methods === 'string' ? [methods] : [...methods]).map((m) => String(m).toUpperCase());
@@ -218,33 +236,38 @@ export class Routes {
   private readonly items: Route[] = [];
 
   /** Adds a GET route. */
-  get(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+  get<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
     return this.route(path, 'GET', handler, options);
   }
 
   /** Adds a POST route. */
-  post(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+  post<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
     return this.route(path, 'POST', handler, options);
   }
 
   /** Adds a PUT route. */
-  put(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+  put<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
     return this.route(path, 'PUT', handler, options);
   }
 
   /** Adds a PATCH route. */
-  patch(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+  patch<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
     return this.route(path, 'PATCH', handler, options);
   }
 
   /** Adds a DELETE route. */
-  delete(path: RoutePath, handler: Handler, options?: RouteOptions): this {
+  delete<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
     return this.route(path, 'DELETE', handler, options);
   }
 
   /** Adds a route answering one or several methods. */
-  route(path: RoutePath, methods: string | readonly string[], handler: Handler, options?: RouteOptions): this {
-    this.items.push(new Route(path, methods, handler, options));
+  route<Schema extends DataHandler = undefined>(
+    path: RoutePath,
+    methods: string | readonly string[],
+    handler: Handler<CleanedData<Schema>>,
+    options?: RouteOptions<Schema>,
+  ): this {
+    this.items.push(new Route<Schema>(path, methods, handler, options) as Route);
     return this;
   }
 
