@@ -19,9 +19,9 @@ const MAINTENANCE_DATABASES = ['postgres', 'template1'];
 
 /** Opens a client on one database of the target's server; one connection, no prepared statements. */
 function connect(target: PostgresTarget, settings: DatabaseSettings, database: string = target.name): postgres.Sql {
-  const url = new URL(target.url);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  const sql = postgres(url.toString(), {
+  // The name goes as an option: postgres.js does not decode a percent-encoded name in the URL.
+  const sql = postgres(target.url, {
+    database,
     max: 1,
     prepare: false,
     connect_timeout: settings.connectTimeout,

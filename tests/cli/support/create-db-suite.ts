@@ -1,0 +1,105 @@
+/**
+ * The create_db behaviour every database must show, run by one test file per
+ * driver: fresh create, idempotent re-run, additive change, dry run, refused
+ * destructive change, --force.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, copyFixture, removeDir, runCli, show } from './cli.js';
+import { columnsOf, pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
+import { ADDITIVE, DESTRUCTIVE, writeModels } from './models.js';
+import { databaseExists, dropDatabase, postgresUrl, uniqueDatabaseName } from './postgres.js';
+
+/** Which database a suite runs on. */
+export type Driver = 'postgres' | 'pglite';
+
+/** Defines the create_db suite for one driver. */
+export function defineCreateDbSuite(driver: Driver): void {
+  describe(`create_db on ${driver === 'postgres' ? 'PostgreSQL' : 'the embedded database (PGlite)'}`, () => {
+    let projectDir: string;
+    let database: string;
+    let env: Record<string, string>;
+    let db: Inspector;
+    const createDb = (...args: string[]) => runCli(['create_db', ...args], projectDir, env);
+
+    beforeAll(() => {
+      assertBuilt();
+      projectDir = copyFixture('project');
+      database = uniqueDatabaseName(driver);
+      env = driver === 'postgres' ? { DATABASE_URL: postgresUrl(database) } : {};
+      db = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(path.join(projectDir, '.backendts/db'));
+    });
+
+    afterAll(async () => {
+      if (driver === 'postgres') await dropDatabase(database);
+      removeDir(projectDir);
+    });
+
+    it('creates the database and every collected table on the first run', async () => {
+      const result = await createDb();
+      expect(result.code, show(result)).toBe(0);
+      expect(result.stdout).toMatch(driver === 'postgres' ? `database "${database}" created` : 'embedded database created');
+      expect(result.stdout).toMatch(/\d+ statements planned/);
+      expect(result.stdout).toContain('applied');
+      if (driver === 'postgres') expect(await databaseExists(database)).toBe(true);
+      expect(await columnsOf(db)).toEqual([
+        'categories.id', 'categories.name', 'products.category_id', 'products.id', 'products.kind', 'products.name',
+      ]);
+      await db.query(`insert into products (name, kind) values ('Dune', 'book')`);
+    });
+
+    it('reports "up to date" on a second run and executes nothing', async () => {
+      const result = await createDb();
+      expect(result.code, show(result)).toBe(0);
+      expect(result.stdout).toMatch(driver === 'postgres' ? `database "${database}" exists` : 'embedded database exists');
+      expect(result.stdout).toContain('up to date');
+      expect(result.stdout).not.toMatch(/planned|applying|applied/);
+    });
+
+    it('applies an additive change and keeps the rows (--verbose prints the SQL)', async () => {
+      writeModels(projectDir, ADDITIVE);
+      const result = await createDb('--verbose');
+      expect(result.code, show(result)).toBe(0);
+      expect(result.stdout).toContain('ALTER TABLE "products" ADD COLUMN "price" integer');
+      expect(result.stdout).toContain('CREATE TABLE "tags"');
+      const columns = await columnsOf(db);
+      expect(columns).toContain('products.price');
+      expect(columns).toContain('tags.label');
+      expect(await db.query('select name, kind from products')).toEqual([{ name: 'Dune', kind: 'book' }]);
+    });
+
+    it('prints the planned SQL with --dry-run and changes nothing', async () => {
+      writeModels(projectDir, DESTRUCTIVE);
+      const before = await columnsOf(db);
+      const result = await createDb('--dry-run');
+      expect(result.code, show(result)).toBe(0);
+      expect(result.stdout).toMatch(/DROP TABLE "tags".*-- loses data/);
+      expect(result.stdout).toMatch(/ALTER TABLE "products" DROP COLUMN "kind".*-- loses data/);
+      expect(result.stdout).toContain('dry run: nothing was changed');
+      expect(await columnsOf(db)).toEqual(before);
+    });
+
+    it('refuses a change that loses data with exit code 2, listing it, and changes nothing', async () => {
+      const before = await columnsOf(db);
+      const result = await createDb();
+      expect(result.code, show(result)).toBe(2);
+      expect(result.stderr).toContain('refused: 2 statements would lose data');
+      expect(result.stderr).toMatch(/DROP TABLE "tags".*drops a table/);
+      expect(result.stderr).toMatch(/DROP COLUMN "kind".*drops a column/);
+      expect(result.stderr).toContain('--force');
+      expect(await columnsOf(db)).toEqual(before);
+      expect(await db.query('select kind from products')).toEqual([{ kind: 'book' }]);
+    });
+
+    it('applies the change that loses data with --force', async () => {
+      const result = await createDb('--force');
+      expect(result.code, show(result)).toBe(0);
+      const columns = await columnsOf(db);
+      expect(columns).not.toContain('products.kind');
+      expect(columns.filter((column) => column.startsWith('tags.'))).toEqual([]);
+      expect(await db.query('select name from products')).toEqual([{ name: 'Dune' }]);
+      const again = await createDb();
+      expect(again.stdout, show(again)).toContain('up to date');
+    });
+  });
+}
