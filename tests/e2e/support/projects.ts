@@ -55,13 +55,18 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Runs one SQL query and returns its rows. */
+export type Query = <Row>(text: string, params?: unknown[]) => Promise<Row[]>;
+
 /** The database a test project runs on, and direct access to it. */
 export interface TestDatabase {
   driver: Driver;
   /** PostgreSQL database name (undefined on PGlite). */
   name: string | undefined;
   /** Runs a query directly on the database; on PGlite, only while no server has it open. */
-  query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+  query: Query;
+  /** Runs several queries on one connection (on PGlite, one opening of the folder). */
+  read<T>(fn: (query: Query) => Promise<T>): Promise<T>;
   /** Drops the PostgreSQL database; nothing to do on PGlite (its folder goes with the project). */
   drop(): Promise<void>;
 }
@@ -74,14 +79,16 @@ export function testDatabase(driver: Driver, pgliteDir: () => string): TestDatab
       driver,
       name,
       query: (text, params) => queryPostgres(name, text, params),
+      read: (fn) => fn((text, params) => queryPostgres(name, text, params)),
       drop: () => dropDatabase(name),
     };
   }
+  const onPglite = (db: PGlite): Query => async <Row>(text: string, params?: unknown[]) => (await db.query<Row>(text, params)).rows;
   return {
     driver,
     name: undefined,
-    query: <Row>(text: string, params?: unknown[]) =>
-      withPglite(pgliteDir(), async (db: PGlite) => (await db.query<Row>(text, params)).rows),
+    query: (text, params) => withPglite(pgliteDir(), (db) => onPglite(db)(text, params)),
+    read: (fn) => withPglite(pgliteDir(), (db) => fn(onPglite(db))),
     drop: async () => {},
   };
 }
