@@ -28,8 +28,8 @@ export { BackendtsError, formatError, isBackendtsError } from './errors.js';
 export type { BackendtsErrorOptions } from './errors.js';
 
 // Routes and routing.
-export { Route, Routes } from './routes.js';
-export type { Handler, RouteDbOptions, RouteOptions, RoutePath } from './routes.js';
+export { Route, Routes, compilePath } from './routes.js';
+export type { CleanedData, CompiledPath, DataHandler, Handler, RouteDbOptions, RouteOptions, RoutePath } from './routes.js';
 export { Router } from './router.js';
 export type { AppRoutes, RouteMatch, UrlVars } from './router.js';
 
@@ -51,6 +51,6 @@ export type { AppErrors, ExceptionResponseOptions, PredefinedErrorCode } from '.
 // Request data: body, query, cookies, data handlers.
 export { decodePath, parseCookies, parseQuery, readBody, splitUrl } from './body.js';
 export type { QueryValues, ReadBodyOptions, SplitUrl } from './body.js';
-export { collectInput, isStandardSchema, validateData } from './data-handler.js';
+export { collectInput, describeIssues, isStandardSchema, issuePath, validateData } from './data-handler.js';
 export type { DataSources, InvalidDataDetails } from './data-handler.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
