@@ -122,6 +122,7 @@ describe('Router', () => {
     .get('/files/<rest:path>', handler('file'))
     .get('/tags/<tag:str>/posts/<n:int>', handler('tagged'))
     .get('/<lang>/about', handler('about'))
+    .get('/reports/<year:int>.csv', handler('report'))
     .route('/items', ['POST', 'PUT'], handler('items'));
   const router = new Router([routes]);
 
@@ -138,6 +139,8 @@ describe('Router', () => {
     expect(found(router, 'GET', '/files/a/b/c.txt')).toEqual({ label: 'file', urlVars: { rest: 'a/b/c.txt' } });
     expect(found(router, 'GET', '/tags/ts/posts/7')).toEqual({ label: 'tagged', urlVars: { tag: 'ts', n: 7 } });
     expect(found(router, 'GET', '/fr/about')).toEqual({ label: 'about', urlVars: { lang: 'fr' } });
+    expect(found(router, 'GET', '/reports/2024.csv')).toEqual({ label: 'report', urlVars: { year: 2024 } });
+    expect(router.match('GET', '/reports/2024xcsv')).toEqual({ notFound: true });
   });
 
   it('does not let <x:str> cross a slash or <x:int> take non-digits', () => {
@@ -198,7 +201,7 @@ describe('Router', () => {
   });
 
   it('lists every route it was built from', () => {
-    expect(router.routes).toHaveLength(11);
+    expect(router.routes).toHaveLength(12);
   });
 });
 
