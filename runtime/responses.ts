@@ -167,13 +167,14 @@ export function writeResponse(res: ServerResponse, response: Response, options?:
   const body = response.body;
   if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
     const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    res.writeHead(response.status, withLength(response.headers, length));
+    res.writeHead(response.status, withLength(response.status, response.headers, length));
     if (head || body === null) res.end();
     else res.end(body);
     return finished(res);
   }
   res.writeHead(response.status, response.headers as OutgoingHttpHeaders);
   if (head) {
+    discard(body);
     res.end();
     return finished(res);
   }
@@ -189,7 +190,7 @@ async function writeFile(res: ServerResponse, response: File, head: boolean): Pr
   } catch {
     throw new ExceptionResponse('not_found', { message: 'The requested file was not found.' });
   }
-  res.writeHead(response.status, withLength(response.headers, size));
+  res.writeHead(response.status, withLength(response.status, response.headers, size));
   if (head) {
     res.end();
     return finished(res);
@@ -197,12 +198,18 @@ async function writeFile(res: ServerResponse, response: File, head: boolean): Pr
   return pipeline(createReadStream(response.path), res);
 }
 
-/** The response's headers plus `content-length`, unless the user set one. */
-function withLength(headers: ResponseHeaders, length: number): OutgoingHttpHeaders {
+/** The response's headers plus `content-length`, unless the user set one or the status has no body. */
+function withLength(status: number, headers: ResponseHeaders, length: number): OutgoingHttpHeaders {
   // Node only reads the values; `readonly string[]` is fine for it.
-  if (headers['content-length'] !== undefined) return headers as OutgoingHttpHeaders;
+  if (headers['content-length'] !== undefined || status === 204 || status === 304 || status < 200) return headers as OutgoingHttpHeaders;
   // A copy, so a response object kept and sent again with another body stays right.
   return { ...headers, 'content-length': length } as OutgoingHttpHeaders;
+}
+
+/** Releases a streamed body that a HEAD request will never read (an open file, a generator). */
+function discard(body: AsyncIterable<Uint8Array | string> | Readable): void {
+  if (typeof (body as Readable).destroy === 'function') (body as Readable).destroy();
+  else void body[Symbol.asyncIterator]().return?.();
 }
 
 function buildHeaders(contentType: string | undefined, extra: Record<string, HeaderValue> | undefined): ResponseHeaders {

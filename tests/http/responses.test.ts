@@ -149,6 +149,37 @@ describe('writeResponse through node:http', () => {
     expect(await file.text()).toBe('');
   });
 
+  it('answers HEAD for a Stream without reading it, and releases it', async () => {
+    let released = false;
+    let read = false;
+    async function* body() {
+      try {
+        read = true;
+        yield 'never sent';
+      } finally {
+        released = true;
+      }
+    }
+    const generator = body();
+    await generator.next().then(() => undefined, () => undefined);
+    read = false;
+    const response = await fetch(answer('/head-stream', () => new Stream(generator)), { method: 'HEAD' });
+    expect(await response.text()).toBe('');
+    expect(read).toBe(false);
+    expect(released).toBe(true);
+    const readable = Readable.from(['x']);
+    await fetch(answer('/head-readable', () => new Stream(readable)), { method: 'HEAD' });
+    expect(readable.destroyed).toBe(true);
+  });
+
+  it('sends no content-length with 204 and 304', async () => {
+    const none = await fetch(answer('/no-content', () => new Response(null, { status: 204 })));
+    expect(none.headers.get('content-length')).toBeNull();
+    const notModified = await fetch(answer('/not-modified', () => new Response(null, { status: 304 })));
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('content-length')).toBeNull();
+  });
+
   it('streams an async iterable and a Readable', async () => {
     async function* parts() {
       yield 'one,';
