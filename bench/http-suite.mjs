@@ -39,7 +39,7 @@ const log = (line) => process.stderr.write(`${line}\n`);
 
 /**
  * Runs the HTTP suite with the options of lib/options.mjs; resolves to
- * `{ [route]: { [contender]: { rps, p99, rss, errors } } }` with medians, plus the raw samples.
+ * `{ [route]: { [contender]: { rps, p99, rss, cpu, errors } } }` with medians, plus the raw samples.
  */
 export async function runHttpSuite(options) {
   const { contenders, routes, rounds, duration, warmup, connections, poolSize, pgUrl } = options;
@@ -51,7 +51,7 @@ export async function runHttpSuite(options) {
   const samples = {};
   for (const route of routes) {
     samples[route] = {};
-    for (const key of contenders) samples[route][key] = { rps: [], p99: [], rss: [], errors: 0 };
+    for (const key of contenders) samples[route][key] = { rps: [], p99: [], rss: [], cpu: [], errors: 0 };
   }
   try {
     log(`http: seeding database ${dbName}`);
@@ -74,13 +74,16 @@ export async function runHttpSuite(options) {
           await checkResponses(contender.label, port);
           for (const route of routes) {
             if (warmup > 0) await loadRoute({ port, route, connections, duration: warmup });
+            const cpuBefore = server.cpuSeconds();
             const result = await loadRoute({ port, route, connections, duration });
+            const cpuPerRequest = ((server.cpuSeconds() - cpuBefore) / Math.max(result.total, 1)) * 1e6;
             const sample = samples[route][key];
+            sample.cpu.push(cpuPerRequest);
             sample.rps.push(result.requestsPerSecond);
             sample.p99.push(result.p99);
             sample.rss.push(server.rssMiB());
             sample.errors += result.errors + result.timeouts + result.non2xx;
-            log(`  ${route}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99} ms, ` +
+            log(`  ${route}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99} ms, ${Math.round(cpuPerRequest)} µs CPU/req, ` +
               `RSS ${Math.round(server.rssMiB())} MiB${result.errors + result.non2xx ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ''}`);
           }
         } finally {
@@ -99,7 +102,7 @@ export async function runHttpSuite(options) {
     results[route] = {};
     for (const key of contenders) {
       const sample = samples[route][key];
-      results[route][key] = { rps: median(sample.rps), p99: median(sample.p99), rss: median(sample.rss), errors: sample.errors, samples: sample };
+      results[route][key] = { rps: median(sample.rps), p99: median(sample.p99), rss: median(sample.rss), cpu: median(sample.cpu), errors: sample.errors, samples: sample };
     }
   }
   return results;

@@ -51,19 +51,21 @@ export function renderHttp(results, options) {
     '',
     `${options.connections} connections from autocannon in its own process, ${options.warmup} s warm-up, ` +
       `${options.duration} s measured per route, ${options.rounds} round(s), medians; pool size ${options.poolSize} for every server. ` +
-      'RSS is read from /proc after the route\'s run. The ratio columns compare backendts on PostgreSQL with each row ' +
-      '(req/s: higher is better for backendts above 1; p99: lower is better for backendts below 1).',
+      'RSS is read from /proc after the route\'s run; server CPU is the user + system time the server process used ' +
+      'during the measured run divided by the requests served (less sensitive than req/s to other load on the machine). ' +
+      'The ratio columns compare backendts on PostgreSQL with each row (req/s: above 1 is better for backendts; ' +
+      'p99 and CPU/req: below 1 is better for backendts).',
     '',
   ];
   for (const [route, byContender] of Object.entries(results)) {
     const ours = byContender.backendts;
     lines.push(`### ${ROUTE_TITLES[route]}`, '');
-    lines.push('| contender | req/s | p99 (ms) | RSS (MiB) | backendts ÷ this, req/s | backendts ÷ this, p99 | failed requests |');
-    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    lines.push('| contender | req/s | p99 (ms) | RSS (MiB) | server CPU (µs/req) | backendts ÷ this, req/s | backendts ÷ this, p99 | backendts ÷ this, CPU/req | failed requests |');
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const [key, figures] of Object.entries(byContender)) {
       lines.push(
-        `| ${CONTENDERS[key].label} | ${fixed(figures.rps, 0)} | ${fixed(figures.p99, 1)} | ${fixed(figures.rss, 0)} | ` +
-          `${times(ratio(ours?.rps, figures.rps))} | ${times(ratio(ours?.p99, figures.p99))} | ${figures.errors} |`,
+        `| ${CONTENDERS[key].label} | ${fixed(figures.rps, 0)} | ${fixed(figures.p99, 1)} | ${fixed(figures.rss, 0)} | ${fixed(figures.cpu, 0)} | ` +
+          `${times(ratio(ours?.rps, figures.rps))} | ${times(ratio(ours?.p99, figures.p99))} | ${times(ratio(ours?.cpu, figures.cpu))} | ${figures.errors} |`,
       );
     }
     lines.push('');

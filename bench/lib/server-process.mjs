@@ -10,6 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 const OUTPUT_KEPT = 20_000;
+// Linux reports CPU time in clock ticks of 1/100 s (getconf CLK_TCK) on every platform Node supports.
+const CLOCK_TICKS = 100;
 
 /** A running server: its pid, its output so far, and how to stop it. */
 export class ServerProcess {
@@ -36,6 +38,13 @@ export class ServerProcess {
     return kib / 1024;
   }
 
+  /** CPU time (s, user + system) used so far by the server and every process it started. */
+  cpuSeconds() {
+    let ticks = 0;
+    for (const pid of processTree(this.pid)) ticks += cpuTicks(pid);
+    return ticks / CLOCK_TICKS;
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited in a few seconds. */
   async stop() {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
@@ -53,6 +62,17 @@ function signalGroup(pid, signal) {
     process.kill(-pid, signal);
   } catch {
     // Already gone.
+  }
+}
+
+function cpuTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
   }
 }
 
