@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 import { BackendtsError } from '../errors.js';
 import { reasonOf } from './faults.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
-import { describeTarget, readDatabaseSettings, type DatabaseSettings } from './settings.js';
+import { describeTarget, MEMORY_PATH, readDatabaseSettings, type DatabaseSettings } from './settings.js';
 import { echoLogger, type SqlLog } from './echo.js';
 import type { AnySchema, DbSession, RegisteredSchema } from './types.js';
 
@@ -149,7 +149,9 @@ async function openPglite<TSchema extends AnySchema>(
   log: SqlLog | undefined,
 ): Promise<PgliteDbEngine<TSchema>> {
   const target = settings.target as Extract<DatabaseSettings['target'], { driver: 'pglite' }>;
-  const lock: FolderLock = lockFolder(target.path);
+  const inMemory = target.path.startsWith(MEMORY_PATH);
+  // An in-memory database belongs to this engine alone: nothing to lock.
+  const lock: FolderLock = inMemory ? { file: '', release: () => {} } : lockFolder(target.path);
   let client: PGlite;
   try {
     client = await PGlite.create({ dataDir: target.path });

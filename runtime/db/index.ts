@@ -1,10 +1,16 @@
 /**
  * `backendts/db`: the database layer. Engines for PostgreSQL (postgres.js)
- * and the embedded PGlite, and the settings they are made from.
+ * and the embedded PGlite, the request-scoped session, and the hooks that
+ * wire both into a project.
  */
+export { setDatabaseHooks } from './set-database-hooks.js';
+export type { SetDatabaseHooksOptions } from './set-database-hooks.js';
 export { getDbEngine } from './engine.js';
 export type { DbEngine, PostgresDbEngine, PgliteDbEngine, GetDbEngineOptions } from './engine.js';
-export { readDatabaseSettings, describeTarget, DEFAULT_PGLITE_PATH } from './settings.js';
+export { getDbSession, onCommit } from './get-db-session.js';
+export type { DbSessionGetter, GetDbSessionOptions, ScopeFunction } from './get-db-session.js';
+export type { TransactionMode } from './scope-session.js';
+export { readDatabaseSettings, describeTarget, DEFAULT_PGLITE_PATH, MEMORY_PATH } from './settings.js';
 export type { DatabaseSettings, DatabaseTarget, IsolationLevel, ReadDatabaseSettingsOptions } from './settings.js';
 export { echoLogger } from './echo.js';
 export type { SqlLog } from './echo.js';

@@ -24,7 +24,7 @@ export type DatabaseTarget =
     }
   | {
       driver: 'pglite';
-      /** Absolute path of the data folder. */
+      /** Absolute path of the data folder, or `memory://` for an in-memory database. */
       path: string;
     };
 
@@ -45,6 +45,8 @@ export interface DatabaseSettings {
   statementTimeout: number;
   /** Seconds a request waits for a free connection before failing (0: forever). */
   poolTimeout: number;
+  /** Seconds a request may hold its transaction before it is rolled back (0: no limit). */
+  transactionTimeout: number;
   /** Use prepared statements (turn off behind PgBouncer in transaction mode). */
   prepare: boolean;
   ssl: false | 'require' | 'allow' | 'prefer' | 'verify-full';
@@ -53,10 +55,13 @@ export interface DatabaseSettings {
 /** Default folder of the embedded database, relative to the project. */
 export const DEFAULT_PGLITE_PATH = '.backendts/db';
 
+/** `[database] path` prefix that keeps the embedded database in memory, with no folder. */
+export const MEMORY_PATH = 'memory://';
+
 const KNOWN_KEYS = new Set([
   'driver', 'url', 'host', 'port', 'name', 'username', 'password', 'path',
   'isolation_level', 'echo', 'pool_size', 'connect_timeout', 'idle_timeout',
-  'max_lifetime', 'statement_timeout', 'pool_timeout', 'prepare', 'ssl',
+  'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'prepare', 'ssl',
 ]);
 
 const ISOLATION_LEVELS: IsolationLevel[] = ['read uncommitted', 'read committed', 'repeatable read', 'serializable'];
@@ -106,7 +111,9 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
 
   let target: DatabaseTarget;
   if (driver === 'pglite') {
-    target = { driver, path: path.resolve(options.projectDir, text('path') ?? DEFAULT_PGLITE_PATH) };
+    const folder = text('path') ?? DEFAULT_PGLITE_PATH;
+    // `memory://` keeps the embedded database in memory (tests, throwaway runs).
+    target = { driver, path: folder.startsWith(MEMORY_PATH) ? folder : path.resolve(options.projectDir, folder) };
   } else if (url !== undefined) {
     target = postgresTargetFromUrl(url, where);
   } else {
@@ -151,6 +158,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     maxLifetime: seconds(text('max_lifetime'), 0, 'max_lifetime', where),
     statementTimeout: seconds(text('statement_timeout'), 0, 'statement_timeout', where) * 1000,
     poolTimeout: seconds(text('pool_timeout'), 30, 'pool_timeout', where),
+    transactionTimeout: seconds(text('transaction_timeout'), 60, 'transaction_timeout', where),
     prepare: boolean(section.prepare, true, 'prepare', where),
     ssl: ssl === undefined || ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : (ssl as DatabaseSettings['ssl']),
   };

@@ -1,0 +1,104 @@
+/**
+ * `setDatabaseHooks(bp)`: one call in the main module wires the database into
+ * the project's lifecycle, as the seed's helper layer does:
+ *
+ *   startup             make the engine from [database], check it answers,
+ *                       put db_engine and db_session into bp.context
+ *   success_response    commit (before the response is sent; a failed commit
+ *                       turns the response into an error)
+ *   exception_response  roll back
+ *   request_end         release, whatever happened
+ *   shutdown            close the engine (after in-flight requests)
+ *
+ * plus a handler-layer middleware that answers 503 when the database was lost.
+ */
+import path from 'node:path';
+import { collectSchema } from '../../codegen/collect.js';
+import type { Backendts } from '../backendts.js';
+import type { Request } from '../request.js';
+import type { SqlLog } from './echo.js';
+import { unwrapServiceUnavailable } from './faults.js';
+import { getDbEngine, type DbEngine } from './engine.js';
+import { getDbSession, type DbSessionGetter } from './get-db-session.js';
+import type { TransactionMode } from './scope-session.js';
+import type { AnySchema } from './types.js';
+
+declare module '../context.js' {
+  interface Context {
+    /** The project's database engine, set on `startup` by `setDatabaseHooks`. */
+    db_engine: DbEngine;
+    /** The request's database handle getter: `request.app.context.db_session()`. */
+    db_session: DbSessionGetter;
+  }
+}
+
+/** Options of {@link setDatabaseHooks}. */
+export interface SetDatabaseHooksOptions {
+  /** The Drizzle schema record to use instead of collecting the active apps' model modules. */
+  schema?: AnySchema;
+  /** Where echoed SQL goes when `[database] echo` is on; defaults to the console. */
+  log?: SqlLog;
+}
+
+/**
+ * Registers the startup, per-request and shutdown hooks that give every
+ * request a lazily opened transaction through `request.app.context.db_session()`.
+ */
+export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions = {}): void {
+  let getter: DbSessionGetter | undefined;
+
+  bp.event('startup', async () => {
+    const schema = options.schema ?? (await collectSchema({ projectDir: bp.projectDir, env: configEnv(bp.configFile) })).schema;
+    const engine = (await getDbEngine(bp.config, {
+      projectDir: bp.projectDir,
+      configFile: bp.configFile,
+      schema,
+      ...(options.log !== undefined && { log: options.log }),
+    })) as DbEngine;
+    getter = getDbSession(engine, () => bp.getCurrentRequest(), { mode: (key) => routeMode(key as Request) });
+    bp.context.db_engine = engine;
+    bp.context.db_session = getter;
+  });
+
+  // Drizzle wraps a lost connection in a "Failed query" error: unwrap it so the client gets a 503.
+  bp.use({
+    processHandler: (_request, handler) => async (request) => {
+      try {
+        return await handler(request);
+      } catch (error) {
+        throw unwrapServiceUnavailable(error);
+      }
+    },
+  });
+
+  bp.event('success_response', async ({ request }) => {
+    if (getter === undefined) return;
+    // Nobody will see this response: keep nothing of what the request did.
+    if (request.clientGone) await getter.rollback(request);
+    else await getter.commit(request);
+  });
+
+  bp.event('exception_response', async ({ request }) => {
+    await getter?.rollback(request);
+  });
+
+  bp.event('request_end', async ({ request }) => {
+    await getter?.remove(request);
+  });
+
+  bp.event('shutdown', async () => {
+    const engine = getter?.engine;
+    getter = undefined;
+    await engine?.close();
+  });
+}
+
+function routeMode(request: Request): TransactionMode {
+  const transaction = request.route?.options.db?.transaction;
+  return transaction === undefined ? 'read-write' : transaction;
+}
+
+/** The environment name of `config.<env>.ini`, so the schema comes from the same config as the server's. */
+function configEnv(configFile: string): string | undefined {
+  return /^config\.(.+)\.ini$/.exec(path.basename(configFile))?.[1];
+}

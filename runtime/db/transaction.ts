@@ -1,0 +1,109 @@
+/**
+ * Opens one database transaction and holds it open until told to commit or
+ * roll back. The driver's own transaction function runs it (postgres.js
+ * `begin`, PGlite `transaction`), so BEGIN/COMMIT/ROLLBACK, savepoints and a
+ * failed query's abort are handled the way the driver means them to be;
+ * the callback simply waits until the request is done.
+ */
+import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import type postgres from 'postgres';
+import { BackendtsError } from '../errors.js';
+import type { DbEngine } from './engine.js';
+import type { IsolationLevel } from './settings.js';
+import type { AnySchema } from './types.js';
+
+/** A client for the statements of one open transaction. */
+export type TransactionClient = postgres.TransactionSql | PgliteTransaction;
+
+/** An open transaction, waiting for its end. */
+export interface HeldTransaction {
+  /** Runs the transaction's statements. */
+  readonly client: TransactionClient;
+  /** Ends it: commits (`true`) or rolls back (`false`); rejects when the commit fails. */
+  end(commit: boolean): Promise<void>;
+}
+
+/** How to open the transaction. */
+export interface OpenTransactionOptions {
+  isolationLevel: IsolationLevel;
+  readOnly: boolean;
+  /** Seconds to wait for a connection (or, on PGlite, for the transaction before it); 0 waits forever. */
+  waitTimeout: number;
+}
+
+/** Thrown inside the driver's callback to make it roll back; never seen outside. */
+const ROLLBACK = Symbol('rollback');
+
+/** Opens a transaction on the engine; fails with `BT_DB_POOL_TIMEOUT` when none could start in time. */
+export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransactionOptions): Promise<HeldTransaction> {
+  const characteristics = `isolation level ${options.isolationLevel}${options.readOnly ? ' read only' : ''}`;
+  return new Promise<HeldTransaction>((resolve, reject) => {
+    let settled = false;
+    let abandoned = false;
+    let finish!: (commit: boolean) => void;
+    const decision = new Promise<boolean>((decide) => (finish = decide));
+    const timer =
+      options.waitTimeout > 0
+        ? setTimeout(() => {
+            if (settled) return;
+            settled = true;
+            // The driver may still hand us the connection later: it is rolled back at once.
+            abandoned = true;
+            reject(poolTimeoutError(engine, options.waitTimeout));
+          }, options.waitTimeout * 1000)
+        : undefined;
+    timer?.unref();
+
+    const hold = async (client: TransactionClient): Promise<void> => {
+      if (abandoned) throw ROLLBACK;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      resolve({ client, end });
+      if (!(await decision)) throw ROLLBACK;
+    };
+
+    const done: Promise<unknown> =
+      engine.driver === 'postgres'
+        ? engine.client.begin(characteristics, hold)
+        : engine.client.transaction(async (tx) => {
+            engine.log?.('BEGIN');
+            const statement = `set transaction ${characteristics}`;
+            engine.log?.(statement);
+            await tx.exec(statement);
+            await hold(tx);
+            engine.log?.('COMMIT');
+          });
+    const outcome = done.then(
+      () => undefined,
+      (error: unknown) => {
+        if (error === ROLLBACK) {
+          if (engine.driver === 'pglite') engine.log?.('ROLLBACK');
+          return undefined;
+        }
+        throw error;
+      },
+    );
+    // Failing to open at all (e.g. the server is down) rejects the open itself.
+    outcome.catch((error: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      reject(error);
+    });
+
+    function end(commit: boolean): Promise<void> {
+      finish(commit);
+      return outcome;
+    }
+  });
+}
+
+function poolTimeoutError(engine: DbEngine<AnySchema>, seconds: number): BackendtsError {
+  const what =
+    engine.driver === 'postgres'
+      ? `all ${engine.settings.poolSize} connections of the pool stayed busy`
+      : 'the embedded database stayed busy with other transactions';
+  return new BackendtsError('BT_DB_POOL_TIMEOUT', `no database transaction could start within ${seconds} s: ${what}`, {
+    hint: 'raise [database] pool_size or pool_timeout, or make requests hold their transaction for less time',
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * Helpers for the database tests: a throwaway PostgreSQL database per test
+ * file, the shop fixture project served on a free port with a chosen
+ * [database], and small HTTP helpers.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { Backendts, type Logger } from '../../runtime/index.js';
+import type { ConfigSection } from '../../runtime/config.js';
+import { setDatabaseHooks } from '../../runtime/db/index.js';
+
+declare module '../../runtime/context.js' {
+  interface Context {
+    /** Called by the shop's /hold route mid-handler; resolves when the handler may go on. */
+    probe?: (tag: string) => Promise<void>;
+  }
+}
+
+/** The database fixture projects. */
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/db');
+
+/** The test server. */
+export const PG = { host: '127.0.0.1', port: 5432, username: 'postgres' };
+
+/** The shop fixture's tables; `codes.code` is unique only at COMMIT. */
+export const SHOP_SCHEMA = `
+  create table users (id serial primary key, username varchar(50) not null unique, first_name varchar(50), last_name varchar(50));
+  create table notes (id serial primary key, owner text not null, body text not null, user_id integer references users(id));
+  create table codes (code text not null, constraint codes_code_unique unique (code) deferrable initially deferred);
+`;
+
+/** A PostgreSQL database made for one test file. */
+export interface TestDatabase {
+  name: string;
+  /** Runs SQL as the admin connection (on the `postgres` database). */
+  admin: postgres.Sql;
+  /** Connections to the test database that are not idle (a transaction left open counts). */
+  busy(): Promise<number>;
+  /** Ends every connection to the test database, as a server restart would. */
+  terminateAll(): Promise<void>;
+  /** Drops the database. */
+  drop(): Promise<void>;
+}
+
+/** Creates a database with a unique name on the test server. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `bt_db_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres({ ...PG, database: 'postgres', max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  return {
+    name,
+    admin,
+    async busy() {
+      const [row] = await admin`select count(*)::int as n from pg_stat_activity where datname = ${name} and state <> 'idle'`;
+      return row!.n as number;
+    },
+    async terminateAll() {
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`;
+    },
+    async drop() {
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`;
+      await admin.unsafe(`drop database if exists "${name}"`);
+      await admin.end();
+    },
+  };
+}
+
+/** The [database] section for a driver: the test database, or an in-memory embedded one. */
+export function databaseSection(driver: 'postgres' | 'pglite', database: string | undefined, extra: ConfigSection = {}): ConfigSection {
+  const base: ConfigSection =
+    driver === 'postgres'
+      ? { host: PG.host, port: String(PG.port), name: database, username: PG.username, password: 'not-the-real-one' }
+      : { path: 'memory://' };
+  return { ...base, ...extra };
+}
+
+/** A logger that keeps errors instead of printing them. */
+export function quietLogger(): Logger & { errors: unknown[] } {
+  const errors: unknown[] = [];
+  return { errors, error: (_message, error) => errors.push(error), warn: () => {}, info: () => {} };
+}
+
+/** The shop project, served with setDatabaseHooks on a free port. */
+export interface Shop {
+  bp: Backendts;
+  url: string;
+  /** Every SQL statement sent (the echo log). */
+  sql: string[];
+  logger: ReturnType<typeof quietLogger>;
+  close(): Promise<void>;
+}
+
+/** Serves the shop fixture on `database`; its tables are created on startup. */
+export async function serveShop(database: ConfigSection, options: { schema?: boolean } = {}): Promise<Shop> {
+  const sql: string[] = [];
+  const logger = quietLogger();
+  const bp = new Backendts({
+    projectDir: path.join(FIXTURES, 'shop'),
+    config: { apps: { active: ['apps/store'] }, database: { echo: 'true', ...database } },
+    logger,
+  });
+  setDatabaseHooks(bp, { log: (statement) => sql.push(statement) });
+  if (options.schema !== false) {
+    bp.event('startup', async () => {
+      const engine = bp.context.db_engine;
+      if (engine.driver === 'postgres') await engine.client.unsafe(SHOP_SCHEMA);
+      else await engine.client.exec(SHOP_SCHEMA);
+    });
+  }
+  const listening = await bp.listen({ port: 0, signals: false });
+  return { bp, url: listening.url, sql, logger, close: () => bp.close() };
+}
+
+/** A JSON reply. */
+export interface Reply {
+  status: number;
+  json: any;
+}
+
+/** Sends a request with a JSON body (or none) and reads the JSON reply. */
+export async function call(url: string, method: string, body?: unknown, signal?: AbortSignal): Promise<Reply> {
+  const response = await fetch(url, {
+    method,
+    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    ...(signal && { signal }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** A promise with its resolve function outside. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A unique owner tag for one test's rows. */
+export function tag(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
