@@ -35,7 +35,7 @@ describe('create_db on PostgreSQL, at the edges', () => {
     const upToDate = results.filter((result) => result.stdout.includes('up to date'));
     expect(applied).toHaveLength(1);
     expect(upToDate).toHaveLength(1);
-    expect(await columnsOf(postgresInspector(database))).toContain('products.kind');
+    expect(await postgresInspector(database)(columnsOf)).toContain('products.kind');
   });
 
   it('quotes the database name as an identifier', async () => {
@@ -43,7 +43,7 @@ describe('create_db on PostgreSQL, at the edges', () => {
     const result = await runCli(['create_db'], projectDir, { DATABASE_URL: postgresUrl(encodeURIComponent(database)) });
     expect(result.code, show(result)).toBe(0);
     expect(result.stdout).toContain(`database "${database}" created`);
-    expect(await columnsOf(postgresInspector(database))).toContain('categories.name');
+    expect(await postgresInspector(database)(columnsOf)).toContain('categories.name');
   });
 
   it('turns an ambiguous change (a rename?) into a clear error that changes nothing', async () => {
@@ -57,7 +57,7 @@ describe('create_db on PostgreSQL, at the edges', () => {
       expect(result.stderr).toMatch(/^error BT_CREATE_DB_AMBIGUOUS: .*could be a rename/m);
       expect(result.stderr).toMatch(/^hint: make the change in two runs/m);
       expect(result.stdout).not.toContain('Interactive prompts');
-      expect(await columnsOf(postgresInspector(database))).toContain('products.name');
+      expect(await postgresInspector(database)(columnsOf)).toContain('products.name');
     } finally {
       writeModels(projectDir, INITIAL);
     }
