@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, request, runCliOk, startServer, type RunningServer } from './support/cli.js';
+import { assertBuilt, request, runCliOk, startServer, typeCheck, type RunningServer } from './support/cli.js';
 import { databaseExists, sessionsLeftOn, sessionsOn } from './support/databases.js';
 import { copyFixture, DRIVERS, removeDir, testDatabase, type Driver } from './support/projects.js';
 
@@ -32,6 +32,13 @@ describe.each(DRIVERS)('the example project on %s', (driver: Driver) => {
     await runCliOk(['codegen'], { cwd: projectDir, env });
     const schema = readFileSync(path.join(projectDir, '.backendts', 'schema.ts'), 'utf8');
     for (const name of ['users', 'posts', 'comments', 'postsRelations']) expect(schema).toContain(name);
+  });
+
+  // Once is enough: the types do not depend on the engine.
+  it.runIf(driver === 'pglite')('type-checks against the built package, db_session() typed by the generated schema', async () => {
+    const result = await typeCheck(projectDir);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
   });
 
   it('creates the database and its tables with create_db', async () => {

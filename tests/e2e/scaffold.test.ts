@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, request, runCli, runCliOk, startServer, type RunningServer } from './support/cli.js';
+import { assertBuilt, request, runCli, runCliOk, startServer, typeCheck, type RunningServer } from './support/cli.js';
 import { postgresUrl, sessionsLeftOn, sessionsOn } from './support/databases.js';
 import { DRIVERS, linkDependencies, makeWorkspace, removeDir, testDatabase, type Driver } from './support/projects.js';
 
@@ -124,6 +124,13 @@ describe.each(DRIVERS)('a project scaffolded by create_project on %s', (driver: 
     await runCliOk(['codegen'], { cwd: projectDir, env });
     const schema = readFileSync(path.join(projectDir, '.backendts', 'schema.ts'), 'utf8');
     for (const name of ['helloItems', 'products', 'reviewsItems', 'reviews']) expect(schema).toContain(name);
+  });
+
+  // Once is enough: the types do not depend on the engine.
+  it.runIf(driver === 'pglite')('type-checks with the tsconfig it was given, the added routes included', async () => {
+    const result = await typeCheck(projectDir);
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
   });
 
   it('creates the database and all four tables with create_db', async () => {

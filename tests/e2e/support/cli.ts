@@ -77,6 +77,20 @@ export async function runCliOk(args: string[], options: CliOptions): Promise<Cli
   return result;
 }
 
+/** Type-checks a project with this checkout's TypeScript (`tsc -p <dir>`); resolves to what it printed and its exit code. */
+export function typeCheck(projectDir: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url));
+    const child = spawn(process.execPath, [tsc, '-p', projectDir, '--noEmit'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
 /** A free TCP port on 127.0.0.1, for `run --port`. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

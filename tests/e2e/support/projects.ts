@@ -42,12 +42,14 @@ export function makeWorkspace(): string {
   return dir;
 }
 
-/** Links the packages a scaffolded project imports into its node_modules. */
+/** Links the packages a scaffolded project uses (backendts, drizzle-orm, @types/node) into its node_modules. */
 export function linkDependencies(projectDir: string): void {
   const modules = path.join(projectDir, 'node_modules');
-  mkdirSync(modules, { recursive: true });
+  mkdirSync(path.join(modules, '@types'), { recursive: true });
   symlinkSync(repoRoot, path.join(modules, 'backendts'), 'dir');
-  symlinkSync(path.join(repoRoot, 'node_modules', 'drizzle-orm'), path.join(modules, 'drizzle-orm'), 'dir');
+  for (const name of ['drizzle-orm', '@types/node']) {
+    symlinkSync(path.join(repoRoot, 'node_modules', name), path.join(modules, name), 'dir');
+  }
 }
 
 /** Removes a temporary folder. */
