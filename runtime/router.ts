@@ -5,7 +5,7 @@
  * tries the few patterns that could match it.
  */
 import { BackendtsError } from './errors.js';
-import { Route, Routes, type CompiledPath } from './routes.js';
+import { Route, Routes, type CompiledPath, type PatternVar } from './routes.js';
 
 /** The values taken from the path: named groups and pattern variables (`<id:int>` gives a number). */
 export type UrlVars = Record<string, string | number>;
@@ -86,7 +86,8 @@ export class Router {
       else candidate = any[j++]!;
       const found = candidate.compiled.regex!.exec(path);
       if (found === null) continue;
-      const urlVars = toUrlVars(found.groups, candidate.compiled.intVars);
+      const vars = candidate.compiled.patternVars;
+      const urlVars = vars === undefined ? groupVars(found.groups) : patternVars(found, vars);
       if (urlVars === undefined) continue;
       const route = pick(candidate, method);
       if (route !== undefined) return { route, urlVars };
@@ -144,20 +145,30 @@ function pick(entry: PathEntry, method: string): Route | undefined {
   return entry.byMethod.get(method) ?? (method === 'HEAD' ? entry.byMethod.get('GET') : undefined);
 }
 
-/** The variables of a match, with `<x:int>` as numbers; undefined when an int is out of range. */
-function toUrlVars(groups: Record<string, string | undefined> | undefined, intVars: readonly string[]): UrlVars | undefined {
+/** The named groups of a regex match, leaving out groups that took no part. */
+function groupVars(groups: Record<string, string | undefined> | undefined): UrlVars {
   const vars: UrlVars = {};
   if (groups === undefined) return vars;
   for (const name in groups) {
     const value = groups[name];
     if (value !== undefined) vars[name] = value;
   }
-  for (const name of intVars) {
-    const number = Number(vars[name]);
-    if (!Number.isSafeInteger(number)) return undefined;
-    vars[name] = number;
-  }
   return vars;
+}
+
+/** The variables of a pattern match, `<x:int>` as numbers; undefined when an int is out of range. */
+function patternVars(found: RegExpExecArray, vars: readonly PatternVar[]): UrlVars | undefined {
+  const values: UrlVars = {};
+  for (let i = 0; i < vars.length; i++) {
+    const { name, int } = vars[i]!;
+    const text = found[i + 1]!;
+    if (int) {
+      const number = Number(text);
+      if (!Number.isSafeInteger(number)) return undefined;
+      values[name] = number;
+    } else values[name] = text;
+  }
+  return values;
 }
 
 function describe(route: Route, app: string | undefined): string {
