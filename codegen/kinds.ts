@@ -3,10 +3,9 @@
  * name each one occupies in the database. Uses drizzle-orm's own `is()` and
  * brand checks, which work across two copies of drizzle-orm.
  */
-import { is, Relations } from 'drizzle-orm';
+import { getTableName, is, Relations } from 'drizzle-orm';
 import {
   getMaterializedViewConfig,
-  getTableConfig,
   getViewConfig,
   isPgEnum,
   isPgMaterializedView,
@@ -18,6 +17,9 @@ import {
   PgTable,
   type PgMaterializedView,
 } from 'drizzle-orm/pg-core';
+
+/** Where a drizzle table keeps its schema name (drizzle-orm's `Table.Symbol.Schema`, a global symbol). */
+const TABLE_SCHEMA = Symbol.for('drizzle:Schema');
 
 /** The kinds of Drizzle object that codegen collects. */
 export type CollectedKind =
@@ -67,8 +69,9 @@ export function describeDrizzleObject(value: unknown): DrizzleObjectInfo | undef
   if (isPgEnum(value)) return { kind: 'enum', sqlName: value.enumName, sqlSchema: value.schema ?? 'public' };
   if (typeof value !== 'object') return undefined;
   if (is(value, PgTable)) {
-    const config = getTableConfig(value);
-    return { kind: 'table', sqlName: config.name, sqlSchema: config.schema ?? 'public' };
+    // Not getTableConfig: it builds every column, index and key, and a project may have thousands of tables.
+    const schema = (value as unknown as Record<symbol, string | undefined>)[TABLE_SCHEMA];
+    return { kind: 'table', sqlName: getTableName(value), sqlSchema: schema ?? 'public' };
   }
   if (isPgView(value)) {
     const config = getViewConfig(value);
