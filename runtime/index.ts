@@ -29,7 +29,7 @@ export type { BackendtsErrorOptions } from './errors.js';
 
 // Routes and routing.
 export { Route, Routes, compilePath } from './routes.js';
-export type { CleanedData, CompiledPath, DataHandler, Handler, RouteDbOptions, RouteOptions, RoutePath } from './routes.js';
+export type { CleanedData, CompiledPath, DataHandler, Handler, PatternVar, RouteDbOptions, RouteOptions, RoutePath } from './routes.js';
 export { Router } from './router.js';
 export type { AppRoutes, RouteMatch, UrlVars } from './router.js';
 
