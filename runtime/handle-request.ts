@@ -85,12 +85,14 @@ async function respond(runtime: Runtime, request: Request, res: ServerResponse):
       await writeResponse(res, response, request.method === 'HEAD' ? HEAD : undefined);
     }
   } catch (sendError) {
-    // A File that vanished is reported before anything is written: answer with its error instead.
-    if (!res.headersSent && !request.clientGone && isExceptionResponse(sendError)) {
+    if (!isExceptionResponse(sendError) && !request.clientGone) {
+      runtime.logger.error(`${request.method} ${request.path}: sending the response failed`, sendError);
+    }
+    if (!res.headersSent && !request.clientGone) {
+      // Failed before a byte went out (a File that vanished, a header value node:http refuses): answer with the error.
       response = runtime.errors.render(sendError);
       await writeResponse(res, response).catch(() => res.destroy());
     } else {
-      if (!request.clientGone) runtime.logger.error(`${request.method} ${request.path}: sending the response failed`, sendError);
       res.destroy();
     }
     error ??= sendError;

@@ -160,6 +160,15 @@ describe('events around a request', () => {
     expect(String((served.logger.errors[0]!.error as Error).message)).toMatch(/returned an object \(Object\) instead of a Response/);
   });
 
+  it('answers 500 and ends the request when the response cannot be sent (a header node:http refuses)', async () => {
+    const reply = await send(served.port, '/bad-header');
+    expect(reply.status).toBe(500);
+    expect(reply.json.code).toBe('server_error');
+    expect(served.logger.errors[0]!.message).toBe('GET /bad-header: sending the response failed');
+    expect(ended).toHaveLength(1);
+    expect((ended[0]!.error as { code?: string }).code).toBe('ERR_INVALID_CHAR');
+  });
+
   it('treats an error code no app declared as a server error, and logs it', async () => {
     const reply = await send(served.port, '/undeclared');
     expect(reply.status).toBe(500);
