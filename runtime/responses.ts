@@ -117,6 +117,12 @@ export interface FileOptions extends ResponseOptions {
   contentType?: string;
   /** When set, the browser saves the file under this name (`content-disposition: attachment`). */
   downloadName?: string;
+  /**
+   * A folder the file must be inside: the path is resolved against it, and a
+   * path that leads out of it (`../secret`) is answered `not_found`. Use it
+   * whenever the path comes from the request.
+   */
+  root?: string;
 }
 
 /**
@@ -125,12 +131,21 @@ export interface FileOptions extends ResponseOptions {
  * anything is written.
  */
 export class File extends Response {
-  /** Path of the file on disk. */
+  /** Path of the file on disk (resolved against `root` when one is given). */
   readonly path: string;
+  /** False when the path leads out of `root`: the file is then never opened. */
+  readonly insideRoot: boolean;
 
   constructor(filePath: string, options: FileOptions = {}) {
     super(null, options, options.contentType ?? contentTypeFor(filePath));
-    this.path = filePath;
+    if (options.root === undefined) {
+      this.path = filePath;
+      this.insideRoot = true;
+    } else {
+      const root = path.resolve(options.root);
+      this.path = path.resolve(root, filePath.replace(/^[/\\]+/, ''));
+      this.insideRoot = this.path.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+    }
     if (options.downloadName !== undefined) {
       this.headers['content-disposition'] = contentDisposition(options.downloadName);
     }
@@ -184,6 +199,7 @@ export function writeResponse(res: ServerResponse, response: Response, options?:
 async function writeFile(res: ServerResponse, response: File, head: boolean): Promise<void> {
   let size: number;
   try {
+    if (!response.insideRoot) throw new Error('outside the root folder');
     const info = await stat(response.path);
     if (!info.isFile()) throw new Error('not a file');
     size = info.size;

@@ -140,6 +140,20 @@ describe('writeResponse through node:http', () => {
     expect((error as ExceptionResponse).code).toBe('not_found');
   });
 
+  it('keeps a File inside its root folder', async () => {
+    const inside = await fetch(answer('/rooted', () => new File('page.html', { root: dir })));
+    expect(await inside.text()).toBe('<h1>hi</h1>');
+    const slash = await fetch(answer('/rooted-slash', () => new File('/page.html', { root: dir })));
+    expect(await slash.text()).toBe('<h1>hi</h1>');
+    const escape = path.relative(path.join(dir, 'sub'), path.join(dir, 'big.bin'));
+    const outside = await fetch(answer('/escape', () => new File(escape, { root: path.join(dir, 'sub') })));
+    expect(outside.status).toBe(599);
+    expect((await outcomes.get('/escape')) as ExceptionResponse).toMatchObject({ code: 'not_found' });
+    expect(new File('../x', { root: '/srv/static' }).insideRoot).toBe(false);
+    expect(new File('a/../../static2/x', { root: '/srv/static' }).insideRoot).toBe(false);
+    expect(new File('a/../b.txt', { root: '/srv/static' }).path).toBe('/srv/static/b.txt');
+  });
+
   it('answers HEAD with headers and the length but no body', async () => {
     const text = await fetch(answer('/head-text', () => new Text('twelve bytes')), { method: 'HEAD' });
     expect(text.headers.get('content-length')).toBe('12');
