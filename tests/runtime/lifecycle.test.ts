@@ -169,6 +169,17 @@ describe('events around a request', () => {
     expect((ended[0]!.error as { code?: string }).code).toBe('ERR_INVALID_CHAR');
   });
 
+  it('ends the request once, cuts the connection and logs when a streamed body fails half-way', async () => {
+    const outcome = await send(served.port, '/broken-stream').then(
+      (reply) => `answered ${reply.status}`,
+      () => 'cut',
+    );
+    expect(outcome).toBe('cut');
+    expect(context.calls?.filter((c) => c === 'bp:request_end')).toHaveLength(1);
+    expect((ended[0]!.error as Error).message).toBe('the source broke');
+    expect(served.logger.errors.map((e) => e.message)).toEqual(['GET /broken-stream: sending the response failed']);
+  });
+
   it('treats an error code no app declared as a server error, and logs it', async () => {
     const reply = await send(served.port, '/undeclared');
     expect(reply.status).toBe(500);
