@@ -19,7 +19,15 @@ import { readNetworkingSettings, type NetworkingSettings } from './networking.js
 import { loadApps, type LoadedApp } from './project.js';
 import type { Request } from './request.js';
 import { Router } from './router.js';
-import { InFlightRequests, installSignalHandlers, startServer, stopServer, type ListeningAddress } from './server.js';
+import {
+  InFlightRequests,
+  installSignalHandlers,
+  startServer,
+  stopServer,
+  type CloseOptions,
+  type ListenOptions,
+  type Listening,
+} from './server.js';
 
 /** Where the runtime writes what went wrong (a failed hook, a 500's stack). */
 export interface Logger {
@@ -44,28 +52,6 @@ export interface BackendtsOptions {
   config?: Config;
   /** Where errors and progress go; defaults to the console. */
   logger?: Logger;
-}
-
-/** Options of {@link Backendts.listen}. */
-export interface ListenOptions {
-  /** Interface to listen on; defaults to `[networking] host`, else 127.0.0.1. */
-  host?: string;
-  /** Port; defaults to `[networking] port`, else 8000. 0 picks a free port. */
-  port?: number;
-  /** Install SIGINT/SIGTERM handlers that close gracefully, then exit (default true). */
-  signals?: boolean;
-}
-
-/** What {@link Backendts.listen} resolves with. */
-export interface Listening extends ListeningAddress {
-  /** The node:http server. */
-  server: Server;
-}
-
-/** Options of {@link Backendts.close}. */
-export interface CloseOptions {
-  /** Milliseconds to wait for in-flight requests; defaults to `[networking] shutdown_timeout` (10 s). */
-  timeout?: number;
 }
 
 /** Environment variable the CLI sets to the project folder. */

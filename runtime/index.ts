@@ -5,8 +5,8 @@
 
 // The project instance, its lifecycle and serving.
 export { Backendts, PROJECT_DIR_ENV_VAR } from './backendts.js';
-export type { BackendtsOptions, CloseOptions, ListenOptions, Listening, Logger } from './backendts.js';
-export type { ListeningAddress } from './server.js';
+export type { BackendtsOptions, Logger } from './backendts.js';
+export type { CloseOptions, ListenOptions, Listening, ListeningAddress } from './server.js';
 export type { Context } from './context.js';
 export { BUILTIN_EVENTS, Hooks } from './hooks.js';
 export type { CustomEventArgs, EventArgs, EventArgsMap, EventHandler } from './hooks.js';

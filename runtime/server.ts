@@ -58,6 +58,28 @@ export interface ListeningAddress {
   url: string;
 }
 
+/** Options of `Backendts.listen`. */
+export interface ListenOptions {
+  /** Interface to listen on; defaults to `[networking] host`, else 127.0.0.1. */
+  host?: string;
+  /** Port; defaults to `[networking] port`, else 8000. 0 picks a free port. */
+  port?: number;
+  /** Install SIGINT/SIGTERM handlers that close gracefully, then exit (default true). */
+  signals?: boolean;
+}
+
+/** What `Backendts.listen` resolves with. */
+export interface Listening extends ListeningAddress {
+  /** The node:http server. */
+  server: Server;
+}
+
+/** Options of `Backendts.close`. */
+export interface CloseOptions {
+  /** Milliseconds to wait for in-flight requests; defaults to `[networking] shutdown_timeout` (10 s). */
+  timeout?: number;
+}
+
 /** Starts a node:http server; fails naming the address when it cannot listen (port taken…). */
 export function startServer(listener: RequestListener, host: string, port: number): Promise<{ server: Server; address: ListeningAddress }> {
   const server = createServer(listener);
