@@ -28,8 +28,11 @@ interface DbEngineBase<TSchema extends AnySchema> {
   readonly log: SqlLog | undefined;
   /** True once `close()` was called. */
   readonly closed: boolean;
-  /** Closes the pool (or the embedded database and its folder lock). Safe to call twice. */
-  close(): Promise<void>;
+  /**
+   * Closes the pool (or the embedded database and its folder lock), letting
+   * running statements finish for up to `timeout` seconds (default 5). Safe to call twice.
+   */
+  close(options?: { timeout?: number }): Promise<void>;
 }
 
 /** An engine on a PostgreSQL server through postgres.js. */
@@ -51,7 +54,7 @@ export type DbEngine<TSchema extends AnySchema = RegisteredSchema> = PostgresDbE
 
 /** Options of {@link getDbEngine}. */
 export interface GetDbEngineOptions<TSchema extends AnySchema = RegisteredSchema> {
-  /** Folder the embedded database path is relative to (needed when passing a config). Defaults to the current folder. */
+  /** Folder the embedded database path is relative to (needed when passing a config). Defaults to the project the CLI runs (`BACKENDTS_PROJECT_DIR`), else the current folder. */
   projectDir?: string;
   /** Named in error messages about settings. */
   configFile?: string;
@@ -77,7 +80,7 @@ export async function getDbEngine<TSchema extends AnySchema = RegisteredSchema>(
   const settings = isSettings(configOrSettings)
     ? configOrSettings
     : readDatabaseSettings(configOrSettings, {
-        projectDir: options.projectDir ?? process.cwd(),
+        projectDir: options.projectDir ?? (process.env.BACKENDTS_PROJECT_DIR || process.cwd()),
         ...(options.configFile !== undefined && { configFile: options.configFile }),
       });
   const schema = (options.schema ?? {}) as TSchema;
@@ -135,10 +138,10 @@ async function openPostgres<TSchema extends AnySchema>(
     get closed() {
       return closed;
     },
-    async close() {
+    async close(options = {}) {
       if (closed) return;
       closed = true;
-      await client.end({ timeout: 5 });
+      await client.end({ timeout: options.timeout ?? 5 });
     },
   };
 }
