@@ -54,8 +54,10 @@ describe.each(DRIVERS)('the example project on %s', (driver: Driver) => {
     }
   });
 
-  it('creates the admin user with init_project', async () => {
-    await runCliOk(['init_project'], { cwd: projectDir, env });
+  it('creates the admin user with init_project, run from another folder with --project', async () => {
+    // The init function opens its own engine: the embedded database must still be the project's.
+    await runCliOk(['init_project', '--project', projectDir], { cwd: path.dirname(projectDir), env });
+    expect(existsSync(path.join(path.dirname(projectDir), '.backendts'))).toBe(false);
     if (driver === 'postgres') {
       // Safe to run again: the second run finds the admin and adds nothing.
       await runCliOk(['init_project'], { cwd: projectDir, env });
