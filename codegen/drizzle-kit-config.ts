@@ -8,7 +8,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config as DrizzleKitConfig } from 'drizzle-kit';
 import { loadConfig } from '../runtime/config.js';
-import { readDatabaseSettings } from '../runtime/db/settings.js';
+import { readDatabaseSettings, type DatabaseSettings } from '../runtime/db/settings.js';
+
+/** The drizzle-kit config {@link drizzleKitConfig} gives: PostgreSQL, or the embedded PGlite folder. */
+export type ProjectDrizzleKitConfig = Extract<DrizzleKitConfig, { dialect: 'postgresql'; driver: 'pglite' }> | PostgresKitConfig;
+
+/** The PostgreSQL form of drizzle-kit's config (no driver: drizzle-kit's own postgres client). */
+type PostgresKitConfig = Exclude<Extract<DrizzleKitConfig, { dialect: 'postgresql' }>, { driver: unknown }> & {
+  dbCredentials: { url: string } | { host: string; port: number; database: string; user?: string; password?: string; ssl: Exclude<DatabaseSettings['ssl'], false> };
+};
 
 /** Options of {@link drizzleKitConfig}. */
 export interface DrizzleKitConfigOptions {
@@ -22,7 +30,7 @@ export interface DrizzleKitConfigOptions {
  * generated schema, migrations in `<project>/drizzle`, and the PostgreSQL
  * URL or embedded PGlite folder from config.ini.
  */
-export function drizzleKitConfig(generatedFile: string, options: DrizzleKitConfigOptions = {}): DrizzleKitConfig {
+export function drizzleKitConfig(generatedFile: string, options: DrizzleKitConfigOptions = {}): ProjectDrizzleKitConfig {
   const file = generatedFile.startsWith('file:') ? fileURLToPath(generatedFile) : generatedFile;
   const generatedDir = path.dirname(file);
   const projectDir = path.dirname(generatedDir);

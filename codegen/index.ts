@@ -12,5 +12,5 @@ export type { GeneratedFileName } from './emit.js';
 export { watchProject } from './watch.js';
 export type { CollectedEntrySummary, ProjectWatcher, WatchGeneration, WatchProjectOptions } from './watch.js';
 export { drizzleKitConfig } from './drizzle-kit-config.js';
-export type { DrizzleKitConfigOptions } from './drizzle-kit-config.js';
+export type { DrizzleKitConfigOptions, ProjectDrizzleKitConfig } from './drizzle-kit-config.js';
 export { registerTypeScriptLoader } from './load-typescript.js';
