@@ -31,6 +31,10 @@ describe('allowed_hosts matching', () => {
     expect(check('a.test', 'c.test')).toBe(false);
   });
 
+  it('allows nothing when the setting is present but empty', () => {
+    expect(createHostCheck('')('localhost', undefined)).toBe(false);
+  });
+
   it('allows loopback names only when the setting is absent', () => {
     const check = createHostCheck(undefined);
     expect(check('127.0.0.1:8000', undefined)).toBe(true);
