@@ -18,7 +18,7 @@ const DRIVER_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTI
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 
 /** Codes the framework raises when a request could not get a connection in time. */
-const FRAMEWORK_CODES = new Set(['BT_DB_POOL_TIMEOUT']);
+const FRAMEWORK_CODES = new Set(['BT_DB_POOL_TIMEOUT', 'BT_DB_CONNECTION_LOST']);
 
 /** True when `error` means the database is unreachable or went away (not a bad query). */
 export function isConnectionError(error: unknown): boolean {

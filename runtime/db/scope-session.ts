@@ -10,6 +10,7 @@ import { BackendtsError } from '../errors.js';
 import type { DbEngine } from './engine.js';
 import type { AnySchema } from './types.js';
 import { asServiceUnavailable, isConnectionError, reasonOf } from './faults.js';
+import { describeTarget } from './settings.js';
 import { openTransaction, type HeldTransaction, type TransactionClient } from './transaction.js';
 
 /** How a scope uses the database: a read-write or read-only transaction, or none (`false`: plain statements). */
@@ -88,6 +89,10 @@ export class ScopeSession {
         this.#phase = 'rolled-back';
         throw timeoutError(this.engine);
       }
+      if (this.#held?.over) {
+        this.#phase = 'rolled-back';
+        throw asServiceUnavailable(connectionLostError(this.engine));
+      }
       if (this.#aborted !== undefined) {
         await this.#end(false);
         throw new BackendtsError(
@@ -130,6 +135,8 @@ export class ScopeSession {
   #client(): Promise<SessionClient> {
     this.#refuseWhenEnded('a statement');
     if (this.#expired) return Promise.reject(timeoutError(this.engine));
+    // postgres.js crashes the process on a statement sent to a transaction whose connection died.
+    if (this.#held?.over) return Promise.reject(connectionLostError(this.engine));
     if (this.#opening === undefined) {
       this.#phase = 'open';
       this.#opening = this.transactional ? this.#open() : Promise.resolve(this.engine.client);
@@ -169,10 +176,13 @@ export class ScopeSession {
       return;
     }
     this.#stopGuard();
-    await held?.end(commit);
+    if (held === undefined || held.over) return;
+    await held.end(commit);
   }
 
   #failed(error: unknown): unknown {
+    // Nothing more may go down a connection that failed: not even the ROLLBACK.
+    if (isConnectionError(error)) this.#held?.abandon();
     // A statement error (it has a SQLSTATE) aborts the whole PostgreSQL transaction.
     if (this.transactional && this.#aborted === undefined && !isConnectionError(error) && hasSqlState(error)) {
       this.#aborted = error;
@@ -230,6 +240,12 @@ function describePhase(phase: Phase): string {
 function hasSqlState(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
+function connectionLostError(engine: DbEngine<AnySchema>): BackendtsError {
+  return new BackendtsError('BT_DB_CONNECTION_LOST', `the connection to the ${describeTarget(engine.settings.target)} was lost during the request's transaction`, {
+    hint: 'the transaction was rolled back by the server; the request may be retried',
+  });
 }
 
 function timeoutError(engine: DbEngine<AnySchema>): BackendtsError {

@@ -89,7 +89,9 @@ export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions
   bp.event('shutdown', async () => {
     const engine = getter?.engine;
     getter = undefined;
-    await engine?.close();
+    // The runtime has waited for in-flight requests: whatever is left is a
+    // statement stuck on a connection that died, not work worth waiting for.
+    await engine?.close({ timeout: 1 });
   });
 }
 

@@ -21,6 +21,10 @@ export interface HeldTransaction {
   readonly client: TransactionClient;
   /** Ends it: commits (`true`) or rolls back (`false`); rejects when the commit fails. */
   end(commit: boolean): Promise<void>;
+  /** True once the transaction is over, including when its connection died under it. */
+  readonly over: boolean;
+  /** Gives up on a transaction whose connection failed: nothing more is sent on it. */
+  abandon(): void;
 }
 
 /** How to open the transaction. */
@@ -40,6 +44,7 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
   return new Promise<HeldTransaction>((resolve, reject) => {
     let settled = false;
     let abandoned = false;
+    let over = false;
     let finish!: (commit: boolean) => void;
     const decision = new Promise<boolean>((decide) => (finish = decide));
     const timer =
@@ -58,7 +63,16 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
       if (abandoned) throw ROLLBACK;
       settled = true;
       if (timer) clearTimeout(timer);
-      resolve({ client, end });
+      resolve({
+        client,
+        end,
+        get over() {
+          return over;
+        },
+        abandon() {
+          over = true;
+        },
+      });
       if (!(await decision)) throw ROLLBACK;
     };
 
@@ -74,8 +88,11 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
             engine.log?.('COMMIT');
           });
     const outcome = done.then(
-      () => undefined,
+      () => {
+        over = true;
+      },
       (error: unknown) => {
+        over = true;
         if (error === ROLLBACK) {
           if (engine.driver === 'pglite') engine.log?.('ROLLBACK');
           return undefined;
@@ -92,7 +109,9 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
     });
 
     function end(commit: boolean): Promise<void> {
-      finish(commit);
+      // Ended already means the connection died under the transaction
+      // (postgres.js rejects at once): a ROLLBACK sent now would wait forever.
+      if (!over) finish(commit);
       return outcome;
     }
   });

@@ -36,6 +36,8 @@ export interface TestDatabase {
   name: string;
   /** Runs SQL as the admin connection (on the `postgres` database). */
   admin: postgres.Sql;
+  /** Runs SQL on the test database itself. */
+  sql: postgres.Sql;
   /** Connections to the test database that are not idle (a transaction left open counts). */
   busy(): Promise<number>;
   /** Ends every connection to the test database, as a server restart would. */
@@ -49,9 +51,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `bt_db_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres({ ...PG, database: 'postgres', max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
+  const sql = postgres({ ...PG, database: name, max: 1, onnotice: () => {} });
   return {
     name,
     admin,
+    sql,
     async busy() {
       const [row] = await admin`select count(*)::int as n from pg_stat_activity where datname = ${name} and state <> 'idle'`;
       return row!.n as number;
@@ -60,6 +64,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`;
     },
     async drop() {
+      await sql.end({ timeout: 1 });
       await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${name}`;
       await admin.unsafe(`drop database if exists "${name}"`);
       await admin.end();
