@@ -3,7 +3,11 @@
  * embedded PGlite: commit, rollback, failed commit, concurrency, client
  * aborts, savepoints, onCommit, read-only and transaction-less routes.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDbSession, onCommit } from '../../runtime/db/index.js';
+import { notes } from '../../fixtures/db/shop/apps/store/db/models.js';
 import { createTestDatabase, databaseSection, call, deferred, serveShop, tag, type Shop, type TestDatabase } from './support.js';
 
 describe.each(['postgres', 'pglite'] as const)('the request transaction on %s', (driver) => {
@@ -197,5 +201,77 @@ describe.each(['postgres', 'pglite'] as const)('the request transaction on %s', 
 
   it('refuses db_session() outside of a request', () => {
     expect(() => shop.bp.context.db_session()).toThrow(expect.objectContaining({ code: 'BT_NO_REQUEST' }));
+  });
+
+  describe('getDbSession with a scope of its own', () => {
+    const scopes = new AsyncLocalStorage<object | string>();
+    const session = () => getDbSession(shop.bp.context.db_engine, () => scopes.getStore());
+    const inScope = <T>(key: object | string, fn: () => Promise<T>) => scopes.run(key, fn);
+
+    it('sends nothing until the first statement and hands out one handle per scope', async () => {
+      const db_session = session();
+      await inScope({}, async () => {
+        const before = shop.sql.length;
+        const first = db_session();
+        expect(db_session()).toBe(first);
+        expect(db_session.isActive()).toBe(false);
+        expect(shop.sql.length).toBe(before);
+        await first.select().from(notes).limit(1);
+        expect(db_session.isActive()).toBe(true);
+        expect(shop.sql.length).toBeGreaterThan(before);
+        await db_session.remove();
+      });
+    });
+
+    it('keeps a scope\'s uncommitted writes from other scopes, and commits or rolls back each scope alone', async () => {
+      const db_session = session();
+      const owner = tag('scoped');
+      const kept = tag('scoped');
+      const a = {};
+      const b = {};
+      // Statements run in the scope they are awaited in, so each is awaited inside its scope.
+      await inScope(a, async () => {
+        await db_session().insert(notes).values({ owner, body: 'uncommitted' });
+      });
+      // On PGlite this read waits for scope a's transaction to end: transactions queue, never interleave.
+      const seenByB = inScope(b, async () => await db_session().select().from(notes).where(eq(notes.owner, owner)));
+      await inScope(a, () => db_session.rollback());
+      expect(await seenByB).toEqual([]);
+      await inScope(b, async () => {
+        await db_session().insert(notes).values({ owner: kept, body: 'committed' });
+        await db_session.commit();
+      });
+      await db_session.remove(a);
+      await db_session.remove(b);
+      expect(await countNotes(owner)).toBe(0);
+      expect(await countNotes(kept)).toBe(1);
+      await expectNothingHeld();
+    });
+
+    it('refuses statements after the scope was removed, except for a plain key that starts over', async () => {
+      const db_session = session();
+      const request = {};
+      const db = await inScope(request, async () => {
+        const handle = db_session();
+        await handle.select().from(notes).limit(1);
+        await db_session.remove();
+        return handle;
+      });
+      const refused = await inScope(request, async () => await db.select().from(notes).limit(1)).then(() => undefined, (error: unknown) => error);
+      expect(refused).toMatchObject({ cause: expect.objectContaining({ code: 'BT_DB_SESSION_ENDED' }) });
+      await inScope('main', async () => {
+        await db_session().select().from(notes).limit(1);
+        await db_session.remove();
+        await db_session().select().from(notes).limit(1);
+        await db_session.remove();
+      });
+      await expectNothingHeld();
+    });
+
+    it('refuses a scope function that finds no scope, and onCommit on a handle that is not a session', () => {
+      const db_session = session();
+      expect(() => db_session()).toThrow(expect.objectContaining({ code: 'BT_NO_REQUEST' }));
+      expect(() => onCommit(shop.bp.context.db_engine.db, () => {})).toThrow(expect.objectContaining({ code: 'BT_DB_NOT_A_SESSION' }));
+    });
   });
 });
