@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { BackendtsError } from './errors.js';
 import { ExceptionResponse } from './error-list.js';
 
@@ -174,24 +174,32 @@ export interface WriteResponseOptions {
 /**
  * Sends `response` to a node:http ServerResponse. Resolves once the whole
  * response is handed to the connection; rejects when the send fails (the
- * client went away, a streamed body failed, a `File` is missing).
+ * client went away, a streamed body failed, a `File` is missing). Sets
+ * `content-length` on the response's headers for text and byte bodies.
  */
 export function writeResponse(res: ServerResponse, response: Response, options?: WriteResponseOptions): Promise<void> {
+  // A response ended on a closed connection counts as finished in Node: check first.
+  if (res.destroyed) return Promise.reject(clientGone());
   const head = options?.head === true;
   if (response instanceof File) return writeFile(res, response, head);
   const body = response.body;
+  const headers = response.headers;
   if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
-    const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    res.writeHead(response.status, withLength(response.status, response.headers, length));
+    if (hasBody(response.status) && (body !== null || headers['content-length'] === undefined)) {
+      headers['content-length'] = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    }
+    const sent = whenSent(res);
+    res.writeHead(response.status, headers as OutgoingHttpHeaders);
     if (head || body === null) res.end();
     else res.end(body);
-    return finished(res);
+    return sent;
   }
-  res.writeHead(response.status, response.headers as OutgoingHttpHeaders);
+  res.writeHead(response.status, headers as OutgoingHttpHeaders);
   if (head) {
     discard(body);
+    const sent = whenSent(res);
     res.end();
-    return finished(res);
+    return sent;
   }
   return pipeline(body, res);
 }
@@ -206,20 +214,44 @@ async function writeFile(res: ServerResponse, response: File, head: boolean): Pr
   } catch {
     throw new ExceptionResponse('not_found', { message: 'The requested file was not found.' });
   }
-  res.writeHead(response.status, withLength(response.status, response.headers, size));
+  if (res.destroyed) throw clientGone();
+  if (hasBody(response.status)) response.headers['content-length'] = size;
+  res.writeHead(response.status, response.headers as OutgoingHttpHeaders);
   if (head) {
+    const sent = whenSent(res);
     res.end();
-    return finished(res);
+    return sent;
   }
   return pipeline(createReadStream(response.path), res);
 }
 
-/** The response's headers plus `content-length`, unless the user set one or the status has no body. */
-function withLength(status: number, headers: ResponseHeaders, length: number): OutgoingHttpHeaders {
-  // Node only reads the values; `readonly string[]` is fine for it.
-  if (headers['content-length'] !== undefined || status === 204 || status === 304 || status < 200) return headers as OutgoingHttpHeaders;
-  // A copy, so a response object kept and sent again with another body stays right.
-  return { ...headers, 'content-length': length } as OutgoingHttpHeaders;
+/** False for statuses that never carry a body, and so no `content-length`. */
+function hasBody(status: number): boolean {
+  return status >= 200 && status !== 204 && status !== 304;
+}
+
+/**
+ * Resolves on `finish`, rejects on `close` before it. Two listeners, where
+ * `stream.finished` adds several more: this runs for every response.
+ */
+function whenSent(res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onFinish = () => {
+      res.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      res.off('finish', onFinish);
+      reject(clientGone());
+    };
+    res.on('finish', onFinish);
+    res.on('close', onClose);
+  });
+}
+
+/** The error of a send cut short, with the code Node's streams use for it. */
+function clientGone(): Error {
+  return Object.assign(new Error('The connection closed before the response was sent.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 /** Releases a streamed body that a HEAD request will never read (an open file, a generator). */

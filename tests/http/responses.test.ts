@@ -247,6 +247,32 @@ describe('writeResponse through node:http', () => {
   });
 });
 
+describe('writeResponse after the client has gone', () => {
+  it.each([
+    ['Text', () => new Text('too late')],
+    ['Stream', () => new Stream(Readable.from(['too', 'late']))],
+  ])('rejects (and does not wait forever) for a %s', async (_, make) => {
+    let received!: () => void;
+    const arrived = new Promise<void>((resolve) => (received = resolve));
+    let outcome!: Promise<unknown>;
+    const late = await serve(async (_req, res) => {
+      const closed = new Promise((resolve) => res.once('close', resolve));
+      received();
+      await closed;
+      outcome = writeResponse(res, make()).then(() => 'sent', (error: unknown) => error);
+      await outcome;
+    });
+    const req = httpRequest(late.url + '/');
+    req.on('error', () => undefined);
+    req.end();
+    await arrived;
+    req.destroy();
+    while (outcome === undefined) await new Promise((resolve) => setImmediate(resolve));
+    expect(await outcome).toBeInstanceOf(Error);
+    await late.close();
+  });
+});
+
 describe('contentTypeFor', () => {
   it('guesses by extension, ignoring case, and falls back to octet-stream', () => {
     expect(contentTypeFor('a/b/c.JSON')).toBe('application/json; charset=utf-8');
