@@ -93,7 +93,8 @@ export class Router {
       if (route !== undefined) return { route, urlVars };
       allowed = allowed === undefined ? candidate.allowed : [...new Set([...allowed, ...candidate.allowed])];
     }
-    return allowed === undefined ? NOT_FOUND : { methodNotAllowed: true, allowed };
+    // A copy: the caller may change it, and the entry's list is shared.
+    return allowed === undefined ? NOT_FOUND : { methodNotAllowed: true, allowed: [...allowed] };
   }
 
   private addAll(routes: Iterable<Routes | Route>, app: string | undefined): void {

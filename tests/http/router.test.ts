@@ -186,6 +186,13 @@ describe('Router', () => {
     expect(router.match('PUT', '/users/me')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD', 'DELETE'] });
   });
 
+  it('hands out an allowed list the caller may change without harm', () => {
+    const first = router.match('POST', '/hello-world');
+    if (!first.methodNotAllowed) throw new Error('expected method not allowed');
+    first.allowed.push('PATCH');
+    expect(router.match('POST', '/hello-world')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD'] });
+  });
+
   it('answers HEAD with the GET route unless a HEAD route exists', () => {
     expect(found(router, 'HEAD', '/hello-world').label).toBe('hello');
     expect(found(router, 'HEAD', '/users/5').urlVars).toEqual({ id: 5 });
