@@ -1,0 +1,17 @@
+/**
+ * Run as a separate process by the lock test: opens the embedded database
+ * in the folder given as argument, then closes it. Exit 0 when it opened;
+ * 1 with "<code>: <message>" on stderr when it was refused.
+ */
+import { getDbEngine } from '../../runtime/db/engine.js';
+
+const folder = process.argv[2]!;
+try {
+  const engine = await getDbEngine({ database: { path: folder } }, { projectDir: folder });
+  await engine.close();
+  process.stdout.write('opened\n');
+} catch (error) {
+  const { code, message } = error as { code?: string; message: string };
+  process.stderr.write(`${code}: ${message}\n`);
+  process.exitCode = 1;
+}
