@@ -8,9 +8,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, request, runCliOk, startServer, typeCheck, type RunningServer } from './support/cli.js';
 import { databaseExists, sessionsLeftOn, sessionsOn } from './support/databases.js';
-import { copyFixture, DRIVERS, removeDir, testDatabase, type Driver } from './support/projects.js';
+import { copyFixture, DRIVERS, E2E_TIMEOUT, removeDir, testDatabase, type Driver } from './support/projects.js';
 
-describe.each(DRIVERS)('the example project on %s', (driver: Driver) => {
+describe.each(DRIVERS)('the example project on %s', { timeout: E2E_TIMEOUT }, (driver: Driver) => {
   let projectDir = '';
   const db = testDatabase(driver, () => path.join(projectDir, '.backendts', 'db'));
   // config.pg.ini reads the database name from BACKENDTS_EXAMPLE_DB, so each run gets its own.
@@ -115,6 +115,14 @@ describe.each(DRIVERS)('the example project on %s', (driver: Driver) => {
     expect(server!.output().stdout).toContain('hello: welcome, Grace!');
   });
 
+  it('creates users from concurrent requests, each in its own transaction', async () => {
+    const names = Array.from({ length: 12 }, (_, index) => `reader${index}`);
+    const responses = await Promise.all(names.map((username) => request(`${server!.url}/users`, { json: { username } })));
+    expect(responses.map((response) => response.status)).toEqual(names.map(() => 201));
+    const ids = new Set(responses.map((response) => response.body.data.id as number));
+    expect(ids.size).toBe(names.length);
+  });
+
   it('creates posts and comments and lists them page by page with authors and comments', async () => {
     const author = (await request(`${server!.url}/users/ada`)).body.data.id as number;
     const first = await request(`${server!.url}/posts`, { json: { author_id: author, title: 'First post', body: 'Hi' } });
@@ -168,12 +176,14 @@ describe.each(DRIVERS)('the example project on %s', (driver: Driver) => {
   });
 
   it('kept exactly the committed rows, as read directly from the database', async () => {
-    const { users, posts, comments } = await db.read(async (query) => ({
-      users: await query<{ username: string }>('select username from users order by username'),
+    const { users, readers, posts, comments } = await db.read(async (query) => ({
+      users: await query<{ username: string }>("select username from users where username not like 'reader%' order by username"),
+      readers: await query("select count(*)::int as count from users where username like 'reader%'"),
       posts: await query<{ title: string }>('select title from posts order by id'),
       comments: await query<{ body: string }>('select body from comments'),
     }));
     expect(users.map((row) => row.username)).toEqual(['ada', 'admin', 'grace']);
+    expect(readers).toEqual([{ count: 12 }]);
     expect(posts.map((row) => row.title)).toEqual(['First post', 'Second post']);
     expect(comments).toEqual([{ body: 'Nice' }]);
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, request, runCli, runCliOk, startServer, typeCheck, type RunningServer } from './support/cli.js';
 import { postgresUrl, sessionsLeftOn, sessionsOn } from './support/databases.js';
-import { DRIVERS, linkDependencies, makeWorkspace, removeDir, testDatabase, type Driver } from './support/projects.js';
+import { DRIVERS, E2E_TIMEOUT, linkDependencies, makeWorkspace, removeDir, testDatabase, type Driver } from './support/projects.js';
 
 /** A second model module for the scaffolded `hello` app: what a user adds next to the generated one. */
 const CATALOG_MODELS = `import { integer, pgTable, varchar } from 'drizzle-orm/pg-core';
@@ -80,7 +80,7 @@ function edit(file: string, from: string, to: string): void {
   writeFileSync(file, text.replace(from, to));
 }
 
-describe.each(DRIVERS)('a project scaffolded by create_project on %s', (driver: Driver) => {
+describe.each(DRIVERS)('a project scaffolded by create_project on %s', { timeout: E2E_TIMEOUT }, (driver: Driver) => {
   let workspace = '';
   let projectDir = '';
   const db = testDatabase(driver, () => path.join(projectDir, '.backendts', 'db'));

@@ -137,7 +137,7 @@ export async function startServer(options: CliOptions & { args?: string[] }): Pr
   let exitedEarly: CliResult | undefined;
   void exited.then((result) => (exitedEarly = result));
 
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (exitedEarly) {
       throw new Error(`backendts run exited with ${exitedEarly.code ?? exitedEarly.signal} before serving\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
@@ -148,7 +148,7 @@ export async function startServer(options: CliOptions & { args?: string[] }): Pr
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`backendts run did not answer on ${url} within 60 s\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+        throw new Error(`backendts run did not answer on ${url} within 120 s\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

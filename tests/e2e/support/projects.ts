@@ -13,6 +13,13 @@ import { dropDatabase, queryPostgres, uniqueDatabaseName, withPglite } from './d
 /** The two engines every end-to-end case runs on. */
 export const DRIVERS = ['postgres', 'pglite'] as const;
 
+/**
+ * Milliseconds one end-to-end step may take. Generous: a step runs whole
+ * commands (create_db on a fresh embedded database initialises PGlite), and
+ * a loaded 2-core machine can make that several times slower.
+ */
+export const E2E_TIMEOUT = 180_000;
+
 /** One of {@link DRIVERS}. */
 export type Driver = (typeof DRIVERS)[number];
 
