@@ -108,6 +108,8 @@ describe.each(DRIVERS)('the example project on %s', { timeout: E2E_TIMEOUT }, (d
     const missing = await request(`${server!.url}/users/nobody`);
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ status: 'error', code: 'user_not_found' });
+    // Too long for an id: looked up as a username, not a query that fails.
+    expect((await request(`${server!.url}/users/99999999999`)).status).toBe(404);
   });
 
   it('runs the hello app\'s hook on the user_created event fired by accounts', async () => {
