@@ -2,7 +2,7 @@
 /**
  * Profiles one contender under the workload: starts it with `node --cpu-prof`,
  * loads one route (warm-up, then the measured run), stops it, and prints where
- * the CPU time went, by file and by function (self time).
+ * the CPU time of the measured run went, by file and by function (self time).
  *
  *   node bench/profile.mjs [--contender backendts] [--route users-read] [--duration 10] [--top 25]
  *
@@ -40,6 +40,9 @@ const port = Number(values.port);
 const profileDir = mkdtempSync(path.join(os.tmpdir(), 'backendts-bench-profile-'));
 const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'backendts-bench-pglite-'));
 const dbName = uniqueName('profile');
+// The measured run's span, so start-up and warm-up are left out of the summary.
+const window = { from: 0, to: 0 };
+let requests = 0;
 try {
   const databaseUrl = await createDatabase(values['pg-url'], dbName);
   if (contender.database === 'pglite') await seedPglite(pgliteDir);
@@ -57,7 +60,10 @@ try {
     await checkResponses(contender.label, port);
     const connections = Number(values.connections);
     if (Number(values.warmup) > 0) await loadRoute({ port, route: values.route, connections, duration: Number(values.warmup) });
+    window.from = Number(process.hrtime.bigint() / 1000n);
     const result = await loadRoute({ port, route: values.route, connections, duration: Number(values.duration) });
+    window.to = Number(process.hrtime.bigint() / 1000n);
+    requests = result.total;
     console.log(`${contender.label}, ${values.route}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99} ms`);
   } finally {
     await server.stop();
@@ -66,10 +72,12 @@ try {
   if (files.length === 0) throw new Error('no .cpuprofile written: the server did not exit cleanly on SIGTERM');
   for (const name of files) {
     const file = path.join(profileDir, name);
-    const summary = summariseProfile(file, ROOT);
+    const summary = summariseProfile(file, ROOT, window);
+    if (summary.totalMs === 0) continue;
     const top = Number(values.top);
     const pct = (ms) => `${((ms / summary.totalMs) * 100).toFixed(1).padStart(5)} %`;
-    console.log(`\n${file}: ${(summary.totalMs / 1000).toFixed(1)} s busy, ${(summary.idleMs / 1000).toFixed(1)} s idle (start-up and warm-up included); shares of busy time\n\nself time by file:`);
+    console.log(`\n${file}: during the measured run, ${(summary.totalMs / 1000).toFixed(2)} s busy ` +
+      `(${Math.round((summary.totalMs * 1000) / Math.max(requests, 1))} µs a request), ${(summary.idleMs / 1000).toFixed(2)} s idle; shares of busy time\n\nself time by file:`);
     for (const { name: group, ms } of summary.groups.slice(0, top)) console.log(`  ${pct(ms)}  ${group}`);
     console.log('\nself time by function:');
     for (const { name: fn, ms } of summary.functions.slice(0, top)) console.log(`  ${pct(ms)}  ${fn}`);

@@ -21,13 +21,19 @@ export function fileGroup(url, root) {
 /**
  * Self time (ms) of each function and of each file group, largest first,
  * the busy time (idle excluded) they are shares of, and the idle time.
+ * With `window` ({ from, to } in µs of process.hrtime, the clock V8 stamps
+ * samples with), only the samples taken in that span count.
  */
-export function summariseProfile(file, root) {
+export function summariseProfile(file, root, window = undefined) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMicros = new Map();
+  let at = profile.startTime;
   profile.samples.forEach((id, index) => {
-    selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+    const delta = profile.timeDeltas[index] ?? 0;
+    at += delta;
+    if (window && (at < window.from || at > window.to)) return;
+    selfMicros.set(id, (selfMicros.get(id) ?? 0) + delta);
   });
   const functions = new Map();
   const groups = new Map();

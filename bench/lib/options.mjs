@@ -22,7 +22,10 @@ const HELP = `usage: node bench/run.mjs [options]
   --rounds <n>           rounds of the HTTP suite; medians are reported (default 3)
   --connections <n>      concurrent connections of the load generator (default 64)
   --pool-size <n>        database pool size of every server (default 10)
-  --build-rounds <n>     repetitions of each build-time step (default 3)
+  --codegen-rounds <n>   repetitions of the cold codegen (default 3)
+  --build-rounds <n>     repetitions of each create_db and drizzle-kit push step (default 1)
+  --build-timeout <s>    a create_db or push step still running after this is stopped and reported as such (default 60)
+  --build-apps <n>       apps of the generated project (default 100, 10 tables each)
   --pg-url <url>         PostgreSQL server to use (default postgres://postgres@127.0.0.1:5432/postgres)
   --out <file>           where to write the results (default bench/RESULTS.md)
   --no-save              print the tables only
@@ -56,7 +59,10 @@ export function readOptions(argv) {
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '64' },
       'pool-size': { type: 'string', default: '10' },
-      'build-rounds': { type: 'string', default: '3' },
+      'codegen-rounds': { type: 'string', default: '3' },
+      'build-rounds': { type: 'string', default: '1' },
+      'build-timeout': { type: 'string', default: '60' },
+      'build-apps': { type: 'string', default: '100' },
       'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: 'bench/RESULTS.md' },
       'no-save': { type: 'boolean', default: false },
@@ -76,7 +82,10 @@ export function readOptions(argv) {
     rounds: positive(values.rounds, 'rounds'),
     connections: positive(values.connections, 'connections'),
     poolSize: positive(values['pool-size'], 'pool-size'),
+    codegenRounds: positive(values['codegen-rounds'], 'codegen-rounds'),
     buildRounds: positive(values['build-rounds'], 'build-rounds'),
+    buildTimeout: positive(values['build-timeout'], 'build-timeout'),
+    buildApps: positive(values['build-apps'], 'build-apps'),
     pgUrl: values['pg-url'],
     out: values['no-save'] ? undefined : values.out,
     argv,

@@ -5,9 +5,10 @@ import { performance } from 'node:perf_hooks';
 const OUTPUT_KEPT = 20_000;
 
 /**
- * Runs `command args` in `cwd` with `env` added; resolves to the seconds it
- * took. Fails with the command's output when it exits non-zero or runs past
- * `timeoutSeconds`.
+ * Runs `command args` in `cwd` with `env` added (an `undefined` value removes
+ * that variable); resolves to `{ seconds, output }`. Fails with the command's
+ * output when it exits non-zero; one stopped after `timeoutSeconds` fails
+ * with `error.timedOut` set.
  */
 export function timeCommand(label, command, args, { cwd, env = {}, timeoutSeconds = 300 } = {}) {
   return new Promise((resolve, reject) => {
@@ -21,13 +22,18 @@ export function timeCommand(label, command, args, { cwd, env = {}, timeoutSecond
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSeconds * 1000);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutSeconds * 1000);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
-      if (code === 0) resolve({ seconds, output });
-      else reject(new Error(`${label} failed (${signal ?? `exit ${code}`}) after ${seconds.toFixed(1)} s:\n${output.trim()}`));
+      if (code === 0) return resolve({ seconds, output });
+      if (timedOut) return reject(Object.assign(new Error(`${label} stopped after ${timeoutSeconds} s`), { timedOut: true }));
+      reject(new Error(`${label} failed (${signal ?? `exit ${code}`}) after ${seconds.toFixed(1)} s:\n${output.trim()}`));
     });
   });
 }

@@ -1,0 +1,126 @@
+/**
+ * The build-time suite: on the generated 100 apps × 10 tables project, times
+ * `backendts codegen` (cold), `backendts create_db` on an empty database and
+ * its no-change re-run, on PostgreSQL and on the embedded default, and
+ * `drizzle-kit push` on the same schema and the same kinds of database.
+ * A database step still running after `--build-timeout` seconds is stopped
+ * and reported as such, so the suite stays bounded.
+ */
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BACKENDTS_CLI, ROOT } from './lib/contenders.mjs';
+import { generateBenchProject } from './lib/generated-project.mjs';
+import { createDatabase, dropDatabase, uniqueName } from './lib/postgres.mjs';
+import { median, ratio } from './lib/stats.mjs';
+import { timeCommand } from './lib/timing.mjs';
+
+const DRIZZLE_KIT = path.join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
+const CODEGEN = 'backendts codegen (cold)';
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** A drizzle-kit config for the generated schema and one database of its own. */
+function writeDrizzleConfig(projectDir, name, credentials) {
+  const file = path.join(projectDir, `drizzle.${name}.config.mjs`);
+  const config = { dialect: 'postgresql', schema: './.backendts/schema.ts', ...credentials };
+  writeFileSync(file, `export default ${JSON.stringify(config, null, 2)};\n`);
+  return file;
+}
+
+/** The database steps of one round, in order: [label, kind of database, tool, state]. */
+function databaseSteps() {
+  const steps = [];
+  for (const [where, kind] of [['PostgreSQL', 'postgres'], ['embedded PGlite', 'pglite']]) {
+    for (const state of ['empty', 'no change']) {
+      for (const tool of ['backendts create_db', 'drizzle-kit push']) steps.push({ label: `${tool}, ${where}, ${state}`, kind, tool, state });
+    }
+  }
+  return steps;
+}
+
+/**
+ * Runs the build-time suite; resolves to `{ project, rounds, codegenRounds, timeout, steps, codegen, createDbRatio }`
+ * where each step is `{ label, seconds (median of the finished runs), samples, stopped, versusPush }`.
+ */
+export async function runBuildSuite(options) {
+  if (!existsSync(BACKENDTS_CLI)) {
+    throw new Error(`${BACKENDTS_CLI} is missing: build backendts first (npm run build, or npm run bench which builds)`);
+  }
+  const { buildRounds: rounds, codegenRounds, buildTimeout: timeout } = options;
+  const { projectDir, description } = await generateBenchProject({ apps: options.buildApps });
+  const samples = new Map();
+  const stopped = new Map();
+  const record = (label, run) =>
+    run.then(
+      ({ seconds }) => {
+        samples.set(label, [...(samples.get(label) ?? []), seconds]);
+        log(`  ${label}: ${seconds.toFixed(2)} s`);
+      },
+      (error) => {
+        if (!error.timedOut) throw error;
+        stopped.set(label, (stopped.get(label) ?? 0) + 1);
+        log(`  ${label}: stopped after ${timeout} s`);
+      },
+    );
+  const backendts = (command, env, limit = timeout) =>
+    timeCommand(`backendts ${command}`, process.execPath, [BACKENDTS_CLI, command, '--project', projectDir], {
+      cwd: projectDir,
+      env,
+      timeoutSeconds: limit,
+    });
+  const push = (config) =>
+    timeCommand('drizzle-kit push', process.execPath, [DRIZZLE_KIT, 'push', '--config', config], { cwd: projectDir, timeoutSeconds: timeout });
+  const embedded = { 'backendts create_db': path.join(projectDir, '.backendts/db'), 'drizzle-kit push': path.join(projectDir, '.drizzle-kit-pglite') };
+  const databases = [];
+  try {
+    log(`build: project ${description} in ${projectDir}`);
+    for (let round = 0; round < codegenRounds; round++) {
+      rmSync(path.join(projectDir, '.backendts'), { recursive: true, force: true });
+      await record(CODEGEN, backendts('codegen', { DATABASE_URL: undefined }, 300));
+    }
+    for (let round = 0; round < rounds; round++) {
+      log(`build: database steps, round ${round + 1}/${rounds}`);
+      const urls = {};
+      for (const tool of ['backendts create_db', 'drizzle-kit push']) {
+        const name = uniqueName(tool === 'drizzle-kit push' ? 'build_kit' : 'build');
+        databases.push(name);
+        urls[tool] = await createDatabase(options.pgUrl, name);
+        rmSync(embedded[tool], { recursive: true, force: true });
+      }
+      const kitConfig = {
+        postgres: writeDrizzleConfig(projectDir, 'pg', { dbCredentials: { url: urls['drizzle-kit push'] } }),
+        pglite: writeDrizzleConfig(projectDir, 'pglite', { driver: 'pglite', dbCredentials: { url: embedded['drizzle-kit push'] } }),
+      };
+      for (const step of databaseSteps()) {
+        if (step.tool === 'drizzle-kit push') await record(step.label, push(kitConfig[step.kind]));
+        else await record(step.label, backendts('create_db', { DATABASE_URL: step.kind === 'postgres' ? urls[step.tool] : undefined }));
+      }
+    }
+  } finally {
+    for (const name of databases) await dropDatabase(options.pgUrl, name).catch(() => {});
+    rmSync(projectDir, { recursive: true, force: true });
+  }
+  const seconds = (label) => median(samples.get(label) ?? []);
+  const labels = [CODEGEN, ...databaseSteps().map((step) => step.label)].filter((label) => samples.has(label) || stopped.has(label));
+  const steps = labels.map((label) => {
+    const pushLabel = label.startsWith('backendts create_db') ? label.replace('backendts create_db', 'drizzle-kit push') : undefined;
+    const complete = !stopped.has(label) && !(pushLabel && stopped.has(pushLabel));
+    return {
+      label,
+      seconds: seconds(label),
+      samples: samples.get(label) ?? [],
+      stopped: stopped.get(label) ?? 0,
+      versusPush: pushLabel && complete ? ratio(seconds(label), seconds(pushLabel)) : undefined,
+    };
+  });
+  const ours = 'backendts create_db, PostgreSQL, empty';
+  const theirs = 'drizzle-kit push, PostgreSQL, empty';
+  return {
+    project: description,
+    rounds,
+    codegenRounds,
+    timeout,
+    steps,
+    codegen: seconds(CODEGEN),
+    createDbRatio: stopped.has(ours) || stopped.has(theirs) ? undefined : ratio(seconds(ours), seconds(theirs)),
+  };
+}
