@@ -89,12 +89,13 @@ describe.each(['postgres', 'pglite'] as const)('the request transaction on %s', 
   it('rolls back and releases when the client leaves mid-handler', async () => {
     const owner = tag('abort');
     const reached = deferred();
-    const goOn = deferred();
     const ended = deferred();
     shop.bp.context.probe = async (which) => {
       if (which !== owner) return;
+      const signal = shop.bp.getCurrentRequest().signal;
       reached.resolve();
-      await goOn.promise;
+      // Go on only once the server has seen the client leave.
+      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
     };
     shop.bp.event('request_end', ({ request }) => {
       if ((request.body as { owner?: string } | undefined)?.owner === owner) ended.resolve();
@@ -104,9 +105,6 @@ describe.each(['postgres', 'pglite'] as const)('the request transaction on %s', 
     await reached.promise;
     controller.abort();
     expect(await reply).toBeInstanceOf(Error);
-    // Let the handler finish only once the server has seen the client go.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    goOn.resolve();
     await ended.promise;
     expect(await countNotes(owner)).toBe(0);
     await expectNothingHeld();
