@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig, type Config } from '../runtime/config.js';
 import { BackendtsError } from '../runtime/errors.js';
-import { loadApps, type LoadedApp } from '../runtime/project.js';
+import { activeAppEntries, loadApps, locateApp, type LoadedApp } from '../runtime/project.js';
+import { importModules } from './import-modules.js';
 import { describeDrizzleObject, type CollectedKind } from './kinds.js';
 import { registerTypeScriptLoader } from './load-typescript.js';
 import { displayPath, importModelModules, resolveModelModules } from './model-modules.js';
@@ -69,6 +70,7 @@ export async function collectSchema(options: CollectSchemaOptions): Promise<Coll
   const projectDir = path.resolve(options.projectDir);
   const { config, file: configFile } = loadConfig(projectDir, { env: options.env });
   await registerTypeScriptLoader();
+  await preloadAppMains(projectDir, config, configFile);
   const apps = await loadApps(projectDir, config, configFile);
   const modules = await importModelModules(projectDir, resolveModelModules(projectDir, apps));
 
@@ -109,6 +111,23 @@ export async function collectSchema(options: CollectSchemaOptions): Promise<Coll
   const schema: Record<string, unknown> = {};
   for (const entry of entries) schema[entry.name] = entry.object;
   return { projectDir, configFile, config, apps, entries, schema, hash: hashEntries(projectDir, entries) };
+}
+
+/**
+ * Loads every app's main module in one go (in parallel, evaluated in config
+ * order); `loadApps` then takes them from the module cache, in config order,
+ * and reports any failure, naming the app.
+ */
+async function preloadAppMains(projectDir: string, config: Config, configFile: string): Promise<void> {
+  const files: string[] = [];
+  for (const entry of activeAppEntries(config)) {
+    try {
+      files.push(locateApp(entry, projectDir, configFile).mainFile);
+    } catch {
+      return;
+    }
+  }
+  await importModules(files);
 }
 
 /** Code-unit order, the same on every machine and locale. */

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import type { LoadedApp } from '../runtime/project.js';
-import { importFile, resolveModelFile } from '../runtime/project.js';
+import { resolveModelFile } from '../runtime/project.js';
+import { importModules } from './import-modules.js';
 import { BackendtsError } from '../runtime/errors.js';
 
 /** One model module of one app, resolved to a file. */
@@ -75,15 +76,16 @@ export function resolveModelModules(projectDir: string, apps: readonly LoadedApp
 
 /**
  * Imports all model modules at once (modules of different apps may import
- * each other, in any order or in a cycle; ESM links them). The first
- * failure in config order is reported, naming its app and file.
+ * each other, in any order or in a cycle; ESM links them), evaluated in
+ * config order. The first failure in that order is reported, naming its app
+ * and file.
  */
 export async function importModelModules(projectDir: string, modules: readonly ModelModule[]): Promise<ImportedModelModule[]> {
-  const results = await Promise.allSettled(modules.map((module) => importFile(module.file)));
-  return results.map((result, index) => {
+  const outcomes = await importModules(modules.map((module) => module.file));
+  return outcomes.map((outcome, index) => {
     const module = modules[index]!;
-    if (result.status === 'rejected') {
-      const error: unknown = result.reason;
+    if (!outcome.ok) {
+      const error = outcome.error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new BackendtsError(
         'BT_MODEL_IMPORT',
@@ -91,6 +93,6 @@ export async function importModelModules(projectDir: string, modules: readonly M
         { hint: 'fix the error in that module (run with --debug for the stack)', cause: error },
       );
     }
-    return { ...module, exports: result.value };
+    return { ...module, exports: outcome.exports };
   });
 }
