@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, copyFixture, removeDir, runCli, show, tempDir, type CliResult } from './support/cli.js';
+import { assertBuilt, copyFixture, finished, removeDir, runCli, show, spawnCli, tempDir, type CliResult } from './support/cli.js';
 
 /** A failure is one error line and one hint line, with no stack trace. */
 function expectOneLineError(result: CliResult, code: string): void {
@@ -107,6 +107,34 @@ describe('the backendts command', () => {
     const fresh = await runCli(['codegen', '--check'], projectDir);
     expect(fresh.code, show(fresh)).toBe(0);
     expect(fresh.stdout).toContain('up to date');
+  });
+
+  it('regenerates with codegen --watch when a model module changes, and stops on SIGTERM', async () => {
+    const watched = copyFixture('project');
+    const child = spawnCli(['codegen', '--watch'], watched);
+    const exit = finished(child);
+    try {
+      let seen = '';
+      const printed = (pattern: RegExp) =>
+        new Promise<void>((resolve) => {
+          const check = () => pattern.test(seen) && resolve();
+          child.stdout?.on('data', (chunk: Buffer) => {
+            seen += chunk.toString();
+            check();
+          });
+          check();
+        });
+      await printed(/generated 3 objects/);
+      const models = path.join(watched, 'apps/store/db/models.ts');
+      writeFileSync(models, `${readFileSync(models, 'utf8')}\nexport const extra = pgTable('extra', { id: integer('id') });\n`);
+      await printed(/generated 4 objects after a change in apps\/store\/db\/models\.ts/);
+      expect(readFileSync(path.join(watched, '.backendts/schema.ts'), 'utf8')).toContain('extra');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const result = await exit;
+    expect(result.code, show(result)).toBe(0);
+    removeDir(watched);
   });
 
   it('refuses a project name that is not a valid folder or package name', async () => {
