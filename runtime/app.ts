@@ -4,10 +4,15 @@
  * its active apps in config.ini; each app's main module exports `app`.
  */
 import type { Config } from './config.js';
+import { BackendtsError } from './errors.js';
 import type { Routes, Route } from './routes.js';
 import type { Hooks } from './hooks.js';
 import type { ErrorList } from './error-list.js';
 import type { Middleware } from './middlewares.js';
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.iterator in value;
+}
 
 const APP_BRAND = Symbol.for('backendts.app');
 
@@ -56,6 +61,12 @@ export class App {
     this.routes = toArray(options.routes);
     this.hooks = toArray(options.hooks);
     this.errors = toArray(options.errors);
+    if (options.models !== undefined && (typeof options.models === 'string' || !isIterable(options.models))) {
+      // A string would otherwise be spread into single characters.
+      throw new BackendtsError('BT_MODELS_NOT_LIST', `App models must be a list of module paths, got ${JSON.stringify(options.models)}`, {
+        hint: "write models: ['./db/models']",
+      });
+    }
     this.models = options.models === undefined ? [] : [...options.models];
     this.middlewares = toArray(options.middlewares);
     this.initFunc = options.initFunc;
