@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { configFileName, loadConfig, type Config } from './config.js';
+import { CONFIG_ENV_VAR, configFileName, loadConfig, type Config } from './config.js';
 import type { Context } from './context.js';
 import { CurrentRequest } from './current-request.js';
 import { ErrorRegistry } from './error-list.js';
@@ -79,6 +79,8 @@ export class Backendts {
   readonly logger: Logger;
   /** A node:http request listener serving this project; the first request waits for {@link start}. */
   readonly handler: RequestListener;
+  /** The environment name that selected `config.<env>.ini` (`undefined`: config.ini). */
+  readonly env: string | undefined;
 
   readonly #hooks = new HookRunner();
   readonly #current = new CurrentRequest();
@@ -96,11 +98,12 @@ export class Backendts {
   constructor(options: BackendtsOptions = {}) {
     this.projectDir = path.resolve(options.projectDir ?? (process.env[PROJECT_DIR_ENV_VAR] || process.cwd()));
     this.logger = options.logger ?? consoleLogger;
+    this.env = options.env ?? (process.env[CONFIG_ENV_VAR] || undefined);
     if (options.config !== undefined) {
       this.config = options.config;
-      this.configFile = path.join(this.projectDir, configFileName(options.env) + ' (given in code)');
+      this.configFile = path.join(this.projectDir, configFileName(this.env) + ' (given in code)');
     } else {
-      const loaded = loadConfig(this.projectDir, { env: options.env });
+      const loaded = loadConfig(this.projectDir, { env: this.env });
       this.config = loaded.config;
       this.configFile = loaded.file;
     }

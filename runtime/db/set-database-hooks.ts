@@ -14,6 +14,8 @@
  */
 import path from 'node:path';
 import { collectSchema } from '../../codegen/collect.js';
+import { GENERATED_DIR } from '../../codegen/emit.js';
+import { isGeneratedSchemaStale } from '../../codegen/generate.js';
 import type { Backendts } from '../backendts.js';
 import type { Request } from '../request.js';
 import type { SqlLog } from './echo.js';
@@ -48,7 +50,7 @@ export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions
   let getter: DbSessionGetter | undefined;
 
   bp.event('startup', async () => {
-    const schema = options.schema ?? (await collectSchema({ projectDir: bp.projectDir, env: configEnv(bp.configFile) })).schema;
+    const schema = options.schema ?? (await collectProjectSchema(bp));
     const engine = (await getDbEngine(bp.config, {
       projectDir: bp.projectDir,
       configFile: bp.configFile,
@@ -100,7 +102,17 @@ function routeMode(request: Request): TransactionMode {
   return transaction === undefined ? 'read-write' : transaction;
 }
 
-/** The environment name of `config.<env>.ini`, so the schema comes from the same config as the server's. */
-function configEnv(configFile: string): string | undefined {
-  return /^config\.(.+)\.ini$/.exec(path.basename(configFile))?.[1];
+/**
+ * The schema exactly as codegen collects it. The generated files only carry
+ * the types, so a stale .backendts/ is worth a warning, not a refusal.
+ */
+async function collectProjectSchema(bp: Backendts): Promise<AnySchema> {
+  const collected = await collectSchema({ projectDir: bp.projectDir, env: bp.env });
+  if (await isGeneratedSchemaStale(bp.projectDir, collected.hash)) {
+    const dir = path.join(bp.projectDir, GENERATED_DIR);
+    bp.logger.warn(
+      `backendts: the generated schema in ${dir} is missing or does not match the apps' models; run \`backendts codegen\` so db_session() is typed with them`,
+    );
+  }
+  return collected.schema;
 }
