@@ -1,16 +1,17 @@
 /**
  * `backendts create_db`: creates the project's database when it is missing
  * and pushes the collected schema to it: planned by drizzle-kit, judged for
- * data loss, applied in one transaction. Never asks questions.
+ * data loss, applied in one transaction, under a lock that makes concurrent
+ * runs take turns. Never asks questions.
  */
 import { performance } from 'node:perf_hooks';
 import { collectSchema } from '../../codegen/collect.js';
 import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
 import { planPush, type PushPlan } from '../create-db/plan.js';
-import { inPgliteTransaction, pgliteState } from '../create-db/pglite.js';
-import { ensurePostgresDatabase, inPostgresTransaction } from '../create-db/postgres.js';
-import type { SqlRunner } from '../create-db/sql-runner.js';
+import { pgliteState, withPglitePush } from '../create-db/pglite.js';
+import { ensurePostgresDatabase, withPostgresPush } from '../create-db/postgres.js';
+import type { PushSession } from '../create-db/sql-runner.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
 
@@ -37,33 +38,33 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
 
-  const step = (runner: SqlRunner): Promise<number> => pushStep(runner, collected.schema, where, options, output);
+  const step = (session: PushSession): Promise<number> => pushStep(session, collected.schema, where, options, output);
   let exitCode: number;
   if (target.driver === 'postgres') {
     const state = await ensurePostgresDatabase(target, settings);
     output.info(state === 'created' ? `database "${target.name}" created` : `database "${target.name}" exists`);
-    exitCode = await inPostgresTransaction(target, settings, output, step);
+    exitCode = await withPostgresPush(target, settings, output, step);
   } else {
     const state = pgliteState(target);
-    exitCode = await inPgliteTransaction(settings, (runner) => {
+    exitCode = await withPglitePush(settings, (session) => {
       output.info(state === 'created' ? 'embedded database created' : 'embedded database exists');
-      return step(runner);
+      return step(session);
     });
   }
   if (exitCode === 0) output.info(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return exitCode;
 }
 
-/** Plans, judges and (unless told not to) applies; runs inside the target's transaction. */
+/** Plans, judges and (unless told not to) applies, in one transaction. */
 async function pushStep(
-  runner: SqlRunner,
+  session: PushSession,
   schema: Record<string, unknown>,
   where: string,
   options: CreateDbOptions,
   output: Output,
 ): Promise<number> {
   output.info('comparing the models with the database…');
-  const plan = await planPush(schema, runner, { target: where });
+  const plan = await planPush(schema, session.planner, { target: where });
   if (plan.statements.length === 0) {
     output.info('up to date: nothing to do');
     return 0;
@@ -84,7 +85,7 @@ async function pushStep(
     return EXIT_DESTRUCTIVE;
   }
   if (plan.destructive.length > 0) output.warn(`--force: applying ${plan.destructive.length} statement(s) that lose data`);
-  await applyStatements(runner, plan.statements, output);
+  await session.applyInTransaction((runner) => applyStatements(runner, plan.statements, output));
   output.info(`applied ${count} statement${count === 1 ? '' : 's'}`);
   return 0;
 }

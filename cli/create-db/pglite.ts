@@ -1,14 +1,14 @@
 /**
  * Embedded side of `create_db`: the PGlite data folder is opened through
  * `getDbEngine`, which locks it (a running server or another create_db gets
- * a clear error instead of silently lost writes), and the plan-and-apply
- * step runs in one PGlite transaction.
+ * a clear error instead of silently lost writes); the statements are
+ * applied in one PGlite transaction.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { getDbEngine } from '../../runtime/db/engine.js';
 import type { DatabaseSettings, DatabaseTarget } from '../../runtime/db/settings.js';
-import type { SqlRunner } from './sql-runner.js';
+import type { PushSession } from './sql-runner.js';
 
 type PgliteTarget = Extract<DatabaseTarget, { driver: 'pglite' }>;
 
@@ -17,14 +17,17 @@ export function pgliteState(target: PgliteTarget): 'created' | 'exists' {
   return existsSync(path.join(target.path, 'PG_VERSION')) ? 'exists' : 'created';
 }
 
-/** Opens the embedded database (creating it when new) and runs `step` in one transaction. */
-export async function inPgliteTransaction<T>(settings: DatabaseSettings, step: (runner: SqlRunner) => Promise<T>): Promise<T> {
+/** Opens the embedded database (creating it when new) and runs `step` on it; applying happens in one transaction. */
+export async function withPglitePush<T>(settings: DatabaseSettings, step: (session: PushSession) => Promise<T>): Promise<T> {
   const engine = await getDbEngine(settings);
   if (engine.driver !== 'pglite') throw new Error('the embedded database engine was expected');
+  const client = engine.client;
   try {
-    return await engine.client.transaction(async (tx) =>
-      step({ query: async (text) => (await tx.query<Record<string, unknown>>(text)).rows }),
-    );
+    return await step({
+      planner: { query: async (text) => (await client.query<Record<string, unknown>>(text)).rows },
+      applyInTransaction: (apply) =>
+        client.transaction((tx) => apply({ query: async (text) => (await tx.query<Record<string, unknown>>(text)).rows })),
+    });
   } finally {
     await engine.close();
   }

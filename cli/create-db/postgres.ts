@@ -1,13 +1,13 @@
 /**
- * PostgreSQL side of `create_db`: makes sure the database exists, then runs
- * the plan-and-apply step inside one transaction that holds an advisory lock,
- * so two runs at once take turns and the second finds nothing to do.
+ * PostgreSQL side of `create_db`: makes sure the database exists, then plans
+ * and applies while holding an advisory lock, so two runs at once take turns
+ * and the second finds nothing to do.
  */
 import postgres from 'postgres';
 import { BackendtsError } from '../../runtime/errors.js';
 import { describeTarget, type DatabaseSettings, type DatabaseTarget } from '../../runtime/db/settings.js';
 import type { Output } from '../output.js';
-import type { SqlRunner } from './sql-runner.js';
+import type { PushSession } from './sql-runner.js';
 
 type PostgresTarget = Extract<DatabaseTarget, { driver: 'postgres' }>;
 
@@ -17,12 +17,12 @@ export const CREATE_DB_LOCK_KEY = '7094400193740629090';
 /** Databases tried, in order, to run CREATE DATABASE from. */
 const MAINTENANCE_DATABASES = ['postgres', 'template1'];
 
-/** Opens a client on one database of the target's server; one connection, no prepared statements. */
-function connect(target: PostgresTarget, settings: DatabaseSettings, database: string = target.name): postgres.Sql {
+/** Opens a client on one database of the target's server (one connection unless told), no prepared statements. */
+function connect(target: PostgresTarget, settings: DatabaseSettings, database: string = target.name, max = 1): postgres.Sql {
   // The name goes as an option: postgres.js does not decode a percent-encoded name in the URL.
   const sql = postgres(target.url, {
     database,
-    max: 1,
+    max,
     prepare: false,
     connect_timeout: settings.connectTimeout,
     ssl: settings.ssl === false ? false : settings.ssl,
@@ -102,28 +102,37 @@ export async function ensurePostgresDatabase(target: PostgresTarget, settings: D
   );
 }
 
+/** Connections that read the current schema at once: drizzle-kit sends its per-table queries together. */
+const PLAN_CONNECTIONS = 4;
+
 /**
- * Runs `step` in one transaction on the target database, after taking the
- * create_db advisory lock (released by COMMIT or ROLLBACK). A failure in
- * `step` rolls everything back.
+ * Runs `step` while holding the create_db advisory lock, on its own
+ * connection, so that two runs on one database take turns. Planning reads
+ * the catalog over a small pool (about twice as fast as one connection on a
+ * large schema); applying runs in one transaction on the lock's connection,
+ * so a failure rolls everything back. Closing that connection releases the lock.
  */
-export async function inPostgresTransaction<T>(
+export async function withPostgresPush<T>(
   target: PostgresTarget,
   settings: DatabaseSettings,
   output: Output,
-  step: (runner: SqlRunner) => Promise<T>,
+  step: (session: PushSession) => Promise<T>,
 ): Promise<T> {
-  const sql = connect(target, settings);
+  const locked = connect(target, settings);
+  const pool = connect(target, settings, target.name, PLAN_CONNECTIONS);
   try {
-    return (await sql.begin(async (tx) => {
-      const runner: SqlRunner = { query: (text) => tx.unsafe(text) as unknown as Promise<Record<string, unknown>[]> };
-      const [row] = await runner.query(`select pg_try_advisory_xact_lock(${CREATE_DB_LOCK_KEY}) as locked`);
-      if (!row?.locked) {
-        output.info('another create_db is running on this database: waiting for it to finish…');
-        await runner.query(`select pg_advisory_xact_lock(${CREATE_DB_LOCK_KEY})`);
-      }
-      return step(runner);
-    })) as T;
+    const [row] = await locked.unsafe(`select pg_try_advisory_lock(${CREATE_DB_LOCK_KEY}) as locked`);
+    if (!row?.locked) {
+      output.info('another create_db is running on this database: waiting for it to finish…');
+      await locked.unsafe(`select pg_advisory_lock(${CREATE_DB_LOCK_KEY})`);
+    }
+    return await step({
+      planner: { query: (text) => pool.unsafe(text) as unknown as Promise<Record<string, unknown>[]> },
+      applyInTransaction: async (apply) =>
+        (await locked.begin((tx) => apply({ query: (text) => tx.unsafe(text) as unknown as Promise<Record<string, unknown>[]> }))) as Awaited<
+          ReturnType<typeof apply>
+        >,
+    });
   } catch (error) {
     if (error instanceof BackendtsError) throw error;
     const code = (error as { code?: string }).code;
@@ -132,6 +141,7 @@ export async function inPostgresTransaction<T>(
     }
     throw error;
   } finally {
-    await sql.end({ timeout: 5 });
+    await pool.end({ timeout: 5 });
+    await locked.end({ timeout: 5 });
   }
 }

@@ -11,6 +11,14 @@ export interface SqlRunner {
   query(text: string): Promise<Record<string, unknown>[]>;
 }
 
+/** Where a push runs: a runner to read the current schema, and one transaction to apply in. */
+export interface PushSession {
+  /** Reads the catalog while planning (outside the transaction). */
+  planner: SqlRunner;
+  /** Runs `apply` in one transaction: committed when it resolves, rolled back when it throws. */
+  applyInTransaction<T>(apply: (runner: SqlRunner) => Promise<T>): Promise<T>;
+}
+
 /** What drizzle-kit's `pushSchema` calls on the database it is given. */
 export interface DrizzleKitExecutor {
   execute(query: SQL): Promise<{ rows: Record<string, unknown>[] }>;
