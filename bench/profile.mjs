@@ -59,9 +59,14 @@ try {
   try {
     await checkResponses(contender.label, port);
     const connections = Number(values.connections);
-    if (Number(values.warmup) > 0) await loadRoute({ port, route: values.route, connections, duration: Number(values.warmup) });
-    window.from = Number(process.hrtime.bigint() / 1000n);
-    const result = await loadRoute({ port, route: values.route, connections, duration: Number(values.duration) });
+    const result = await loadRoute({
+      port,
+      route: values.route,
+      connections,
+      warmup: Number(values.warmup),
+      duration: Number(values.duration),
+      onMeasure: () => (window.from = Number(process.hrtime.bigint() / 1000n)),
+    });
     window.to = Number(process.hrtime.bigint() / 1000n);
     requests = result.total;
     console.log(`${contender.label}, ${values.route}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99} ms`);

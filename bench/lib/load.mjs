@@ -1,23 +1,42 @@
 /** Runs the load generator (load/autocannon-worker.mjs) as a separate process and reads its figures. */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { SEEDED_USERS } from './postgres.mjs';
 
-const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('../load/autocannon-worker.mjs', import.meta.url));
 
 /**
- * Loads `route` on 127.0.0.1:`port` for `duration` seconds with
- * `connections` connections; resolves to { requestsPerSecond, p99, non2xx, errors, ... }.
+ * Loads `route` on 127.0.0.1:`port` with `connections` connections: `warmup`
+ * seconds not counted, then `duration` seconds measured. `onMeasure` is called
+ * when the measured part starts. Resolves to { requestsPerSecond, total, p99, non2xx, errors, ... }.
  */
-export async function loadRoute({ port, route, connections, duration }) {
-  const input = JSON.stringify({ port, route, connections, duration, users: SEEDED_USERS });
-  const { stdout } = await run(process.execPath, [WORKER, input], {
+export function loadRoute({ port, route, connections, duration, warmup = 0, onMeasure = () => {} }) {
+  const input = JSON.stringify({ port, route, connections, warmup, duration, users: SEEDED_USERS });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WORKER, input], { stdio: ['ignore', 'pipe', 'pipe'] });
     // Bounded: the run itself plus generous slack for start-up and the last responses.
-    timeout: (duration + 30) * 1000,
-    maxBuffer: 1024 * 1024,
+    const timer = setTimeout(() => child.kill('SIGKILL'), (warmup + duration + 30) * 1000);
+    let stdout = '';
+    let stderr = '';
+    let result;
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk.toString();
+      let newline;
+      while ((newline = stdout.indexOf('\n')) !== -1) {
+        const message = JSON.parse(stdout.slice(0, newline));
+        stdout = stdout.slice(newline + 1);
+        if (message.phase === 'measure') onMeasure();
+        else result = message;
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk.toString()).slice(-10_000);
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0 && result) resolve(result);
+      else reject(new Error(`the load generator failed on ${route} (${signal ?? `exit ${code}`}):\n${stderr.trim()}`));
+    });
   });
-  const line = stdout.trim().split('\n').pop();
-  return JSON.parse(line);
 }

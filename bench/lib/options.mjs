@@ -24,7 +24,7 @@ const HELP = `usage: node bench/run.mjs [options]
   --pool-size <n>        database pool size of every server (default 10)
   --codegen-rounds <n>   repetitions of the cold codegen (default 3)
   --build-rounds <n>     repetitions of each create_db and drizzle-kit push step (default 1)
-  --build-timeout <s>    a create_db or push step still running after this is stopped and reported as such (default 60)
+  --build-timeout <s>    a create_db or push step still running after this is stopped and reported as such (default 30)
   --build-apps <n>       apps of the generated project (default 100, 10 tables each)
   --pg-url <url>         PostgreSQL server to use (default postgres://postgres@127.0.0.1:5432/postgres)
   --out <file>           where to write the results (default bench/RESULTS.md)
@@ -61,7 +61,7 @@ export function readOptions(argv) {
       'pool-size': { type: 'string', default: '10' },
       'codegen-rounds': { type: 'string', default: '3' },
       'build-rounds': { type: 'string', default: '1' },
-      'build-timeout': { type: 'string', default: '60' },
+      'build-timeout': { type: 'string', default: '30' },
       'build-apps': { type: 'string', default: '100' },
       'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: 'bench/RESULTS.md' },

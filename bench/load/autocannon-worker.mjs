@@ -3,11 +3,12 @@
  * loop with the server: runs autocannon once against one route and prints
  * the figures as one line of JSON. Started by lib/load.mjs.
  *
- * argv[2]: JSON { port, route, connections, duration, users }.
+ * argv[2]: JSON { port, route, connections, warmup, duration, users }. The
+ * warm-up (seconds, may be 0) runs first in the same process and is not counted.
  */
 import autocannon from 'autocannon';
 
-const { port, route, connections, duration, users } = JSON.parse(process.argv[2]);
+const { port, route, connections, warmup, duration, users } = JSON.parse(process.argv[2]);
 
 /** autocannon request lists of the workload's three routes. */
 const ROUTES = {
@@ -29,12 +30,12 @@ const ROUTES = {
   ],
 };
 
-const result = await autocannon({
-  url: `http://127.0.0.1:${port}`,
-  connections,
-  duration,
-  requests: ROUTES[route],
-});
+const run = (seconds) => autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, requests: ROUTES[route] });
+
+if (warmup > 0) await run(warmup);
+// Tells the suite the measured part starts now (it reads the server's CPU time here).
+process.stdout.write(`${JSON.stringify({ phase: 'measure' })}\n`);
+const result = await run(duration);
 
 process.stdout.write(
   JSON.stringify({
