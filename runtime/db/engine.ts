@@ -103,7 +103,10 @@ async function openPostgres<TSchema extends AnySchema>(
 ): Promise<PostgresDbEngine<TSchema>> {
   const target = settings.target as Extract<DatabaseSettings['target'], { driver: 'postgres' }>;
   const client = postgres(target.url, {
-    ...(database !== undefined && { database }),
+    // Given apart from the URL: postgres.js does not percent-decode a database name in it.
+    database: database ?? target.name,
+    ...(target.username !== undefined && { username: target.username }),
+    ...(target.password !== undefined && { password: target.password }),
     max: settings.poolSize,
     connect_timeout: settings.connectTimeout,
     idle_timeout: settings.idleTimeout > 0 ? settings.idleTimeout : undefined,
