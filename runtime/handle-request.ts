@@ -76,8 +76,8 @@ async function respond(runtime: Runtime, request: Request, res: ServerResponse):
     // A failing success hook (e.g. a commit) turns the answer into an error, before anything is sent.
     if (onSuccess.length > 0) await runEach(onSuccess, { request, response });
   } catch (thrown) {
-    error = thrown;
-    response = await failed(runtime, request, thrown);
+    error = answerOf(thrown);
+    response = await failed(runtime, request, error);
   }
   try {
     if (!request.clientGone) {
@@ -168,6 +168,20 @@ async function failed(runtime: Runtime, request: Request, error: unknown): Promi
     }
   }
   return response;
+}
+
+/**
+ * The error to answer with: an `ExceptionResponse` wrapped by a library as
+ * the `cause` of its own error (Drizzle wraps every driver error in a
+ * "Failed query" error) still answers as itself, e.g. a lost database as 503.
+ */
+function answerOf(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if (isExceptionResponse(current)) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return error;
 }
 
 function describeFailure(error: unknown): string {

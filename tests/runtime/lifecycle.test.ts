@@ -86,6 +86,13 @@ describe('events around a request', () => {
     ]);
   });
 
+  it('answers with an error response found as the cause of a wrapping error, without logging it as a crash', async () => {
+    const reply = await send(served.port, '/wrapped-teapot');
+    expect(reply.status).toBe(418);
+    expect(reply.json).toEqual({ status: 'error', code: 'first_teapot', message: 'I am a teapot' });
+    expect(served.logger.errors).toEqual([]);
+  });
+
   it('turns a success into an error response when a success_response hook throws, and then runs exception_response', async () => {
     context.failSuccess = 'throw';
     const reply = await send(served.port, '/hello');
