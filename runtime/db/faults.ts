@@ -49,18 +49,3 @@ export function reasonOf(error: unknown): string {
   }
   return String(error);
 }
-
-/**
- * Finds a lost database behind a wrapped error (Drizzle wraps every driver
- * error in a "Failed query" error) and returns the 503 for it; any other
- * error is returned as it is.
- */
-export function unwrapServiceUnavailable(error: unknown): unknown {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    if (isExceptionResponse(current)) return current === error || current.code === 'service_unavailable' ? current : error;
-    if (isConnectionError(current)) return asServiceUnavailable(current);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return error;
-}

@@ -31,6 +31,8 @@ export interface DbSessionGetter<TSchema extends AnySchema = RegisteredSchema> {
   rollback(key?: unknown): Promise<void>;
   /** Ends the scope's session, rolling back anything not committed; later statements in that scope are refused. */
   remove(key?: unknown): Promise<void>;
+  /** True when `db_session()` was called in the scope (it then has a session to commit or release). */
+  has(key?: unknown): boolean;
   /** Runs `fn` after the scope's transaction commits; never after a rollback. */
   onCommit(fn: () => unknown, key?: unknown): void;
   /** True when the scope has sent (or is sending) a statement. */
@@ -102,6 +104,9 @@ export function getDbSession<TSchema extends AnySchema = RegisteredSchema>(
       },
       onCommit(fn: () => unknown, key?: unknown) {
         sessionFor(keyOrCurrent(key)).onCommit(fn);
+      },
+      has(key?: unknown) {
+        return find(keyOrCurrent(key)) !== undefined;
       },
       isActive(key?: unknown) {
         return find(keyOrCurrent(key))?.started ?? false;

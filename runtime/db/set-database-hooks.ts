@@ -19,7 +19,6 @@ import { isGeneratedSchemaStale } from '../../codegen/generate.js';
 import type { Backendts } from '../backendts.js';
 import type { Request } from '../request.js';
 import type { SqlLog } from './echo.js';
-import { unwrapServiceUnavailable } from './faults.js';
 import { getDbEngine, type DbEngine } from './engine.js';
 import { getDbSession, type DbSessionGetter } from './get-db-session.js';
 import type { TransactionMode } from './scope-session.js';
@@ -62,30 +61,22 @@ export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions
     bp.context.db_session = getter;
   });
 
-  // Drizzle wraps a lost connection in a "Failed query" error: unwrap it so the client gets a 503.
-  bp.use({
-    processHandler: (_request, handler) => async (request) => {
-      try {
-        return await handler(request);
-      } catch (error) {
-        throw unwrapServiceUnavailable(error);
-      }
-    },
-  });
-
-  bp.event('success_response', async ({ request }) => {
-    if (getter === undefined) return;
+  // These run for every request: a request that never called db_session()
+  // returns at once, without a promise to await.
+  bp.event('success_response', ({ request }) => {
+    if (getter === undefined || !getter.has(request)) return undefined;
     // Nobody will see this response: keep nothing of what the request did.
-    if (request.clientGone) await getter.rollback(request);
-    else await getter.commit(request);
+    return request.clientGone ? getter.rollback(request) : getter.commit(request);
   });
 
-  bp.event('exception_response', async ({ request }) => {
-    await getter?.rollback(request);
+  bp.event('exception_response', ({ request }) => {
+    if (getter === undefined || !getter.has(request)) return undefined;
+    return getter.rollback(request);
   });
 
-  bp.event('request_end', async ({ request }) => {
-    await getter?.remove(request);
+  bp.event('request_end', ({ request }) => {
+    if (getter === undefined || !getter.has(request)) return undefined;
+    return getter.remove(request);
   });
 
   bp.event('shutdown', async () => {

@@ -20,6 +20,7 @@ describe('a PostgreSQL database name with spaces and non-ASCII letters', () => {
     const config = parseConfig(`[database]\nhost = 127.0.0.1\nname = ${name}\nusername = postgres\n`, 'config.ini');
     const engine = await getDbEngine(config, { projectDir: '/tmp' });
     try {
+      if (engine.driver !== 'postgres') throw new Error('expected the postgres driver');
       const [row] = await engine.client`select current_database() as name`;
       expect(row?.name).toBe(name);
     } finally {
