@@ -7,21 +7,11 @@ import {
   isExceptionResponse,
   predefinedErrors,
 } from '../../runtime/error-list.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { thrown } from '../support/thrown.js';
 
 function rendered(registry: ErrorRegistry, error: unknown) {
   const response = registry.render(error);
   return { status: response.status, headers: response.headers, body: JSON.parse(response.body as string) };
-}
-
-function thrown(fn: () => unknown): BackendtsError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BackendtsError);
-    return error as BackendtsError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('predefined error codes', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BackendtsError } from '../../runtime/errors.js';
+import { thrown } from '../support/thrown.js';
 import { Text } from '../../runtime/responses.js';
 import { Router } from '../../runtime/router.js';
 import { compilePath, Route, Routes, type Handler } from '../../runtime/routes.js';
@@ -11,16 +11,6 @@ function found(router: Router, method: string, path: string) {
   const match = router.match(method, path);
   if (match.route === undefined) throw new Error(`${method} ${path} did not match: ${JSON.stringify(match)}`);
   return { label: (match.route.handler as () => Text)().body, urlVars: match.urlVars };
-}
-
-function thrown(fn: () => unknown): BackendtsError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BackendtsError);
-    return error as BackendtsError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('Routes', () => {

@@ -3,16 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configList, loadConfig, parseConfig } from '../../runtime/config.js';
-import { BackendtsError } from '../../runtime/errors.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as BackendtsError).code;
-  }
-  return undefined;
-}
+import { thrown } from '../support/thrown.js';
 
 describe('config.ini', () => {
   it('reads indented lines under a key as a list, in order', () => {
@@ -47,8 +38,8 @@ describe('config.ini', () => {
     expect(() => parseConfig('[apps]\nactive = a\nnot a setting\n', '/p/config.ini')).toThrow(
       /\/p\/config\.ini:3: cannot read "not a setting"/,
     );
-    expect(codeOf(() => parseConfig('[apps\n', 'c.ini'))).toBe('BT_CONFIG_PARSE');
-    expect(codeOf(() => parseConfig('key = 1\n', 'c.ini'))).toBe('BT_CONFIG_PARSE');
+    expect(thrown(() => parseConfig('[apps\n', 'c.ini')).code).toBe('BT_CONFIG_PARSE');
+    expect(thrown(() => parseConfig('key = 1\n', 'c.ini')).code).toBe('BT_CONFIG_PARSE');
   });
 
   it('selects config.<env>.ini and names the missing file', () => {
