@@ -30,14 +30,20 @@ export function scopedDatabase<TSchema extends AnySchema>(engine: DbEngine<TSche
 
 /** What Drizzle's postgres.js session uses of a client: `unsafe` (and `.values()`), `begin`, `options`. */
 function postgresClient(pool: postgres.Sql, resolve: SessionResolver) {
+  const prepare = pool.options.prepare;
   return {
     // Drizzle registers its type parsers here; they are the pool's own.
     options: pool.options,
     unsafe(query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) {
       const session = resolve();
+      // Drizzle asks for an unnamed statement unless the query was given a name; the
+      // pool's own setting (`[database] prepare`) decides instead, as it does for
+      // postgres.js's tagged templates: a prepared statement is parsed once per
+      // connection rather than on every request.
+      const queryOptions = { ...options, prepare };
       const run = (values: boolean) =>
         session.run((client) => {
-          const pending = (client as postgres.Sql).unsafe(query, params as postgres.ParameterOrJSON<never>[], options);
+          const pending = (client as postgres.Sql).unsafe(query, params as postgres.ParameterOrJSON<never>[], queryOptions);
           return values ? pending.values() : pending;
         });
       return {

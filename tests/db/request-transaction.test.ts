@@ -4,9 +4,9 @@
  * aborts, savepoints, onCommit, read-only and transaction-less routes.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDbSession, onCommit } from '../../runtime/db/index.js';
+import { getDbEngine, getDbSession, onCommit, type DbEngine } from '../../runtime/db/index.js';
 import { notes } from '../../fixtures/db/shop/apps/store/db/models.js';
 import { createTestDatabase, databaseSection, call, deferred, serveShop, tag, type Shop, type TestDatabase } from './support.js';
 
@@ -264,6 +264,31 @@ describe.each(['postgres', 'pglite'] as const)('the request transaction on %s', 
         await db_session.remove();
       });
       await expectNothingHeld();
+    });
+
+    it.runIf(driver === 'postgres')('prepares each statement once per connection, unless [database] prepare is off', async () => {
+      const preparedOn = async (engine: DbEngine): Promise<string[]> => {
+        const db_session = getDbSession(engine, () => scopes.getStore());
+        return inScope({}, async () => {
+          const db = db_session();
+          await db.select().from(notes).where(eq(notes.owner, 'nobody'));
+          // pg_prepared_statements lists the named statements of the session asking: the request's connection.
+          const rows = await db.execute(sql`select statement from pg_prepared_statements`);
+          await db_session.remove();
+          return (rows as unknown as { statement: string }[]).map((row) => row.statement);
+        });
+      };
+      const selectNotes = (statement: string) => statement.startsWith('select') && statement.includes('"notes"');
+      expect((await preparedOn(shop.bp.context.db_engine)).filter(selectNotes)).toHaveLength(1);
+      const unprepared = await getDbEngine(
+        { database: databaseSection('postgres', database!.name, { password: '', prepare: 'false' }) },
+        { schema: { notes } },
+      );
+      try {
+        expect((await preparedOn(unprepared)).filter(selectNotes)).toEqual([]);
+      } finally {
+        await unprepared.close();
+      }
     });
 
     it('refuses a scope function that finds no scope, and onCommit on a handle that is not a session', () => {
