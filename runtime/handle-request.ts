@@ -25,7 +25,8 @@ import {
 import { readBody } from './body.js';
 import { collectInput, validateData } from './data-handler.js';
 import { clientGone, Request } from './request.js';
-import { writeResponse, type Response } from './responses.js';
+import { startResponse, writeResponse, type Response } from './responses.js';
+import type { Route } from './routes.js';
 import type { Router } from './router.js';
 import type { InFlightRequests } from './server.js';
 
@@ -47,67 +48,160 @@ export interface Runtime {
 
 const HEAD = Object.freeze({ head: true });
 
-/** Handles one request from start to `request_end`; never rejects. */
-export async function handleRequest(runtime: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * What a step of the path returns: its result, or a promise of it when the
+ * step had to wait. Steps that return plain values keep a request that never
+ * waits (no body, synchronous hooks and handler) free of promises: every
+ * promise, and every await, costs a share of each request.
+ */
+type Step<T> = T | Promise<T>;
+
+function isPromiseLike<T>(value: Step<T> | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+/** Calls `next` with the step's result, at once when it is already there. */
+function then<T, U>(step: Step<T> | PromiseLike<T>, next: (value: T) => Step<U>): Step<U> {
+  return isPromiseLike(step) ? Promise.resolve(step).then(next) : next(step);
+}
+
+/** Handles one request from start to `request_end`; never throws nor rejects. */
+export function handleRequest(runtime: Runtime, req: IncomingMessage, res: ServerResponse): Step<void> {
   runtime.inFlight.add();
+  let pending: Step<void>;
   try {
     const request = new Request(runtime.bp, req);
     res.once('close', () => {
       if (!res.writableFinished) request[clientGone]();
     });
-    await runtime.current.run(request, () => respond(runtime, request, res));
+    pending = runtime.current.run(request, () => respond(runtime, request, res));
   } catch (error) {
-    // Only a bug in the framework gets here; the client still gets an answer.
-    runtime.logger.error('backendts: unexpected failure while handling a request', error);
-    if (!res.headersSent) refuseRequest(res, 500);
-    else res.destroy();
-  } finally {
-    runtime.inFlight.done();
+    unexpected(runtime, res, error);
+    pending = undefined;
   }
+  if (pending === undefined) {
+    runtime.inFlight.done();
+    return undefined;
+  }
+  return pending.then(
+    () => runtime.inFlight.done(),
+    (error: unknown) => {
+      unexpected(runtime, res, error);
+      runtime.inFlight.done();
+    },
+  );
 }
 
-async function respond(runtime: Runtime, request: Request, res: ServerResponse): Promise<void> {
-  const { hooks } = runtime;
-  let response: Response;
-  let error: unknown;
+/** Only a bug in the framework gets here; the client still gets an answer. */
+function unexpected(runtime: Runtime, res: ServerResponse, error: unknown): void {
+  runtime.logger.error('backendts: unexpected failure while handling a request', error);
+  if (!res.headersSent) refuseRequest(res, 500);
+  else res.destroy();
+}
+
+/** Produces the response (or the error response), sends it, then runs `request_end`. */
+function respond(runtime: Runtime, request: Request, res: ServerResponse): Step<void> {
+  let produced: Step<Response>;
   try {
-    response = await produce(runtime, request);
-    const onSuccess = hooks.list('success_response');
-    // A failing success hook (e.g. a commit) turns the answer into an error, before anything is sent.
-    if (onSuccess.length > 0) await runEach(onSuccess, { request, response });
+    produced = produce(runtime, request);
   } catch (thrown) {
-    error = answerOf(thrown);
-    response = await failed(runtime, request, error);
+    return respondWithError(runtime, request, res, thrown);
   }
-  try {
-    if (!request.clientGone) {
+  if (isPromiseLike(produced)) {
+    return produced.then(
+      (response) => succeeded(runtime, request, res, response),
+      (thrown: unknown) => respondWithError(runtime, request, res, thrown),
+    );
+  }
+  return succeeded(runtime, request, res, produced);
+}
+
+/** Runs `success_response`, then sends. A failing success hook (e.g. a commit) turns the answer into an error, before anything is sent. */
+function succeeded(runtime: Runtime, request: Request, res: ServerResponse, response: Response): Step<void> {
+  const onSuccess = runtime.hooks.list('success_response');
+  if (onSuccess.length > 0) {
+    let ran: Step<void>;
+    try {
+      ran = runEach(onSuccess, { request, response });
+    } catch (thrown) {
+      return respondWithError(runtime, request, res, thrown);
+    }
+    if (isPromiseLike(ran)) {
+      return ran.then(
+        () => send(runtime, request, res, response, undefined),
+        (thrown: unknown) => respondWithError(runtime, request, res, thrown),
+      );
+    }
+  }
+  return send(runtime, request, res, response, undefined);
+}
+
+async function respondWithError(runtime: Runtime, request: Request, res: ServerResponse, thrown: unknown): Promise<void> {
+  const error = answerOf(thrown);
+  const response = await failed(runtime, request, error);
+  await send(runtime, request, res, response, error);
+}
+
+/** Writes the response (unless the client left), then runs `request_end`. */
+function send(runtime: Runtime, request: Request, res: ServerResponse, response: Response, error: unknown): Step<void> {
+  if (!request.clientGone) {
+    let written: Promise<void> | undefined;
+    try {
       if (runtime.closing()) res.setHeader('connection', 'close');
-      await writeResponse(res, response, request.method === 'HEAD' ? HEAD : undefined);
+      written = startResponse(res, response, request.method === 'HEAD' ? HEAD : undefined);
+    } catch (sendError) {
+      return sendFailed(runtime, request, res, response, error, sendError);
     }
-  } catch (sendError) {
-    if (!isExceptionResponse(sendError) && !request.clientGone) {
-      runtime.logger.error(`${request.method} ${request.path}: sending the response failed`, sendError);
+    if (written !== undefined) {
+      return written.then(
+        () => end(runtime, request, response, error),
+        (sendError: unknown) => sendFailed(runtime, request, res, response, error, sendError),
+      );
     }
-    if (!res.headersSent && !request.clientGone) {
-      // Failed before a byte went out (a File that vanished, a header value node:http refuses): answer with the error.
-      response = runtime.errors.render(sendError);
-      await writeResponse(res, response).catch(() => res.destroy());
-    } else {
-      res.destroy();
-    }
-    error ??= sendError;
   }
-  const onEnd = hooks.list('request_end');
-  if (onEnd.length > 0) {
-    const failures = await runAll(onEnd, error === undefined ? { request, response } : { request, response, error });
+  return end(runtime, request, response, error);
+}
+
+async function sendFailed(
+  runtime: Runtime,
+  request: Request,
+  res: ServerResponse,
+  response: Response,
+  error: unknown,
+  sendError: unknown,
+): Promise<void> {
+  if (!isExceptionResponse(sendError) && !request.clientGone) {
+    runtime.logger.error(`${request.method} ${request.path}: sending the response failed`, sendError);
+  }
+  if (!res.headersSent && !request.clientGone) {
+    // Failed before a byte went out (a File that vanished, a header value node:http refuses): answer with the error.
+    response = runtime.errors.render(sendError);
+    await writeResponse(res, response).catch(() => res.destroy());
+  } else {
+    res.destroy();
+  }
+  await end(runtime, request, response, error ?? sendError);
+}
+
+/** Runs `request_end`; its failures are logged, never sent. */
+function end(runtime: Runtime, request: Request, response: Response, error: unknown): Step<void> {
+  const onEnd = runtime.hooks.list('request_end');
+  if (onEnd.length === 0) return undefined;
+  const args = error === undefined ? { request, response } : { request, response, error };
+  return then(runAll(onEnd, args), (failures) => {
     for (const failure of failures) runtime.logger.error(`${request.method} ${request.path}: a request_end hook failed`, failure);
-  }
+  });
 }
 
 /** From `request_start` to the response middlewares: the response to send, or a throw. */
-async function produce(runtime: Runtime, request: Request): Promise<Response> {
+function produce(runtime: Runtime, request: Request): Step<Response> {
   const onStart = runtime.hooks.list('request_start');
-  if (onStart.length > 0) await runEach(onStart, { request });
+  if (onStart.length === 0) return receive(runtime, request);
+  return then(runEach(onStart, { request }), () => receive(runtime, request));
+}
+
+/** Host check, path check, body. */
+function receive(runtime: Runtime, request: Request): Step<Response> {
   const headers = request.headers;
   if (!runtime.hostCheck(headers.host, headers['x-forwarded-host'] as string | undefined)) {
     throw new ExceptionResponse('disallowed_host', {
@@ -115,15 +209,22 @@ async function produce(runtime: Runtime, request: Request): Promise<Response> {
     });
   }
   request.checkPath();
-  // No body announced: skip the read (and its await) entirely.
-  if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) {
-    request.body = await readBody(request.raw, { limit: runtime.maxBodySize });
-  }
+  // No body announced: skip the read entirely.
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return route(runtime, request);
+  return readBody(request.raw, { limit: runtime.maxBodySize }).then((body) => {
+    request.body = body;
+    return route(runtime, request);
+  });
+}
+
+/** Request middlewares, then the route and its data handler. */
+function route(runtime: Runtime, request: Request): Step<Response> {
   const chain = runtime.middlewares;
-  if (chain.request.length > 0) {
-    const early = await runRequestMiddlewares(chain, request);
-    if (early !== undefined) return early;
-  }
+  if (chain.request.length === 0) return dispatch(runtime, request);
+  return runRequestMiddlewares(chain, request).then((early) => early ?? dispatch(runtime, request));
+}
+
+function dispatch(runtime: Runtime, request: Request): Step<Response> {
   const match = runtime.router.match(request.method, request.path);
   if (match.route === undefined) {
     if (match.methodNotAllowed) {
@@ -134,19 +235,28 @@ async function produce(runtime: Runtime, request: Request): Promise<Response> {
   const route = match.route;
   request.route = route;
   request.urlVars = match.urlVars;
-  if (route.options.dataHandler !== undefined) {
-    const input = collectInput({ query: request.query, body: request.body, urlVars: request.urlVars });
-    request.cleanedData = await validateData(route.options.dataHandler, input);
-  }
-  const handler = chain.handler.length > 0 ? await runHandlerMiddlewares(chain, request, route.handler) : route.handler;
-  let response = await handler(request);
-  if (!isResponse(response)) {
-    throw new TypeError(
-      `the handler of ${request.method} ${route.options.name ?? String(route.path)} returned ${describe(response)} instead of a Response (e.g. new Success(data))`,
-    );
-  }
-  if (chain.response.length > 0) response = await runResponseMiddlewares(chain, request, response);
-  return response;
+  if (route.options.dataHandler === undefined) return callHandler(runtime, request, route);
+  const input = collectInput({ query: request.query, body: request.body, urlVars: request.urlVars });
+  return validateData(route.options.dataHandler, input).then((cleaned) => {
+    request.cleanedData = cleaned;
+    return callHandler(runtime, request, route);
+  });
+}
+
+/** Handler middlewares, the handler, then the response middlewares. */
+function callHandler(runtime: Runtime, request: Request, route: Route): Step<Response> {
+  const chain = runtime.middlewares;
+  const handler = chain.handler.length > 0 ? runHandlerMiddlewares(chain, request, route.handler) : route.handler;
+  return then(handler, (resolved) =>
+    then(resolved(request), (response) => {
+      if (!isResponse(response)) {
+        throw new TypeError(
+          `the handler of ${request.method} ${route.options.name ?? String(route.path)} returned ${describe(response)} instead of a Response (e.g. new Success(data))`,
+        );
+      }
+      return chain.response.length > 0 ? runResponseMiddlewares(chain, request, response) : response;
+    }),
+  );
 }
 
 /**

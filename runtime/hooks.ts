@@ -120,29 +120,67 @@ export class HookRunner {
   }
 }
 
-/** Runs handlers in order; the first that throws stops the rest. */
-export async function runEach(handlers: readonly EventHandler[], args: unknown): Promise<void> {
+/**
+ * Runs handlers in order; the first that throws stops the rest. Returns a
+ * promise only once a handler returned one: synchronous hooks cost no tick.
+ */
+export function runEach(handlers: readonly EventHandler[], args: unknown): void | Promise<void> {
   for (let i = 0; i < handlers.length; i++) {
     const result = handlers[i]!(args);
-    // Awaiting only promises keeps synchronous hooks free of extra ticks.
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') await result;
+    if (isPromiseLike(result)) return finishEach(handlers, args, i + 1, result);
+  }
+  return undefined;
+}
+
+async function finishEach(handlers: readonly EventHandler[], args: unknown, from: number, pending: PromiseLike<void>): Promise<void> {
+  await pending;
+  for (let i = from; i < handlers.length; i++) {
+    const result = handlers[i]!(args);
+    if (isPromiseLike(result)) await result;
   }
 }
 
 /**
  * Runs every handler even when some throw (clean-up events: every handler
  * must get its chance, e.g. a rollback after a failed logger); returns the
- * errors in order.
+ * errors in order, as a promise only once a handler returned one.
  */
-export async function runAll(handlers: readonly EventHandler[], args: unknown): Promise<readonly unknown[]> {
+export function runAll(handlers: readonly EventHandler[], args: unknown): readonly unknown[] | Promise<readonly unknown[]> {
   let errors: unknown[] | undefined;
   for (let i = 0; i < handlers.length; i++) {
     try {
       const result = handlers[i]!(args);
-      if (result !== undefined && typeof (result as Promise<void>).then === 'function') await result;
+      if (isPromiseLike(result)) return finishAll(handlers, args, i + 1, result, errors ?? []);
     } catch (error) {
       (errors ??= []).push(error);
     }
   }
   return errors ?? EMPTY;
+}
+
+async function finishAll(
+  handlers: readonly EventHandler[],
+  args: unknown,
+  from: number,
+  pending: PromiseLike<void>,
+  errors: unknown[],
+): Promise<readonly unknown[]> {
+  try {
+    await pending;
+  } catch (error) {
+    errors.push(error);
+  }
+  for (let i = from; i < handlers.length; i++) {
+    try {
+      const result = handlers[i]!(args);
+      if (isPromiseLike(result)) await result;
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return errors;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<void> {
+  return value !== undefined && value !== null && typeof (value as PromiseLike<void>).then === 'function';
 }

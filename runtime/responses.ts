@@ -178,6 +178,19 @@ export interface WriteResponseOptions {
  * `content-length` on the response's headers for text and byte bodies.
  */
 export function writeResponse(res: ServerResponse, response: Response, options?: WriteResponseOptions): Promise<void> {
+  try {
+    return startResponse(res, response, options) ?? SENT;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Internal: `writeResponse` for the request path. Returns nothing when the
+ * body was in memory and is sent (no promise to wait for), a promise for
+ * streamed bodies and files; throws when node:http refuses the head.
+ */
+export function startResponse(res: ServerResponse, response: Response, options?: WriteResponseOptions): Promise<void> | undefined {
   // A response ended on a closed connection counts as finished in Node: check first.
   if (res.destroyed) return Promise.reject(clientGone());
   const head = options?.head === true;
@@ -194,7 +207,7 @@ export function writeResponse(res: ServerResponse, response: Response, options?:
     // An in-memory body is handed to the connection whole by end(): waiting
     // for 'finish' as well costs more per request than everything else the
     // framework does. A client that leaves now is seen by the 'close' listener.
-    return SENT;
+    return undefined;
   }
   res.writeHead(response.status, headers as OutgoingHttpHeaders);
   if (head) {
