@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { collectSchema } from '../../codegen/collect.js';
 import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
-import { planPush, type PushPlan } from '../create-db/plan.js';
+import { planPush, schemaFilters, type PushPlan } from '../create-db/plan.js';
+import { catalogFingerprint, modelsFingerprint, PushMemory, PUSH_MEMORY_FILE } from '../create-db/push-memory.js';
 import { pgliteState, withPglitePush } from '../create-db/pglite.js';
 import { ensurePostgresDatabase, withPostgresPush } from '../create-db/postgres.js';
 import type { PushSession } from '../create-db/sql-runner.js';
@@ -38,7 +39,8 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
 
-  const step = (session: PushSession): Promise<number> => pushStep(session, collected.schema, where, options, output);
+  const step = (session: PushSession): Promise<number> =>
+    pushStep(session, collected.schema, { where, projectDir: collected.projectDir }, options, output);
   let exitCode: number;
   if (target.driver === 'postgres') {
     const state = await ensurePostgresDatabase(target, settings);
@@ -55,17 +57,36 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   return exitCode;
 }
 
-/** Plans, judges and (unless told not to) applies, in one transaction. */
+/** The database a push goes to, and the project that remembers its last push. */
+interface PushTarget {
+  where: string;
+  projectDir: string;
+}
+
+/**
+ * Plans, judges and (unless told not to) applies, in one transaction. Skips
+ * the plan when neither the models nor the database changed since the last push.
+ */
 async function pushStep(
   session: PushSession,
   schema: Record<string, unknown>,
-  where: string,
+  { where, projectDir }: PushTarget,
   options: CreateDbOptions,
   output: Output,
 ): Promise<number> {
+  // Read here, under the lock that makes runs on one database take turns.
+  const memory = await PushMemory.load(projectDir);
+  const schemaNames = schemaFilters(schema);
+  const models = await modelsFingerprint(schema, schemaNames);
+  const before = { models, catalog: await catalogFingerprint(session.planner, schemaNames) };
+  if (memory.unchanged(where, before)) {
+    output.info(`up to date: neither the models nor the database changed since the last create_db (delete ${PUSH_MEMORY_FILE} to compare anyway)`);
+    return 0;
+  }
   output.info('comparing the models with the database…');
   const plan = await planPush(schema, session.planner, { target: where });
   if (plan.statements.length === 0) {
+    await remember(memory, where, before, output);
     output.info('up to date: nothing to do');
     return 0;
   }
@@ -87,7 +108,19 @@ async function pushStep(
   if (plan.destructive.length > 0) output.warn(`--force: applying ${plan.destructive.length} statement(s) that lose data`);
   await session.applyInTransaction((runner) => applyStatements(runner, plan.statements, output));
   output.info(`applied ${count} statement${count === 1 ? '' : 's'}`);
+  // Read after the commit: the catalog as this push left it.
+  await remember(memory, where, { models, catalog: await catalogFingerprint(session.planner, schemaNames) }, output);
   return 0;
+}
+
+/** Records the push; failing to (a read-only folder) only costs the next run a full comparison. */
+async function remember(memory: PushMemory, where: string, state: { models: string; catalog: string }, output: Output): Promise<void> {
+  try {
+    await memory.remember(where, state);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    output.warn(`could not record this push in ${PUSH_MEMORY_FILE} (${reason}); the next create_db compares in full`);
+  }
 }
 
 function printPlan(plan: PushPlan, output: Output): void {

@@ -79,7 +79,7 @@ export async function planPush(schema: Record<string, unknown>, runner: SqlRunne
 }
 
 /** The database schemas drizzle-kit should look at: `public` plus every `pgSchema` collected. */
-function schemaFilters(schema: Record<string, unknown>): string[] {
+export function schemaFilters(schema: Record<string, unknown>): string[] {
   const names = new Set(['public']);
   for (const value of Object.values(schema)) {
     if (is(value, PgSchema)) names.add(value.schemaName);

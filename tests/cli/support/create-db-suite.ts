@@ -56,8 +56,20 @@ export function defineCreateDbSuite(driver: Driver): void {
       const result = await createDb();
       expect(result.code, show(result)).toBe(0);
       expect(result.stdout).toMatch(driver === 'postgres' ? `database "${database}" exists` : 'embedded database exists');
-      expect(result.stdout).toContain('up to date');
-      expect(result.stdout).not.toMatch(/planned|applying|applied/);
+      expect(result.stdout).toContain('up to date: neither the models nor the database changed since the last create_db');
+      expect(result.stdout).not.toMatch(/comparing|planned|applying|applied/);
+    });
+
+    it('compares in full again once the database was changed by hand, and puts it back', async () => {
+      const nullable = `select is_nullable from information_schema.columns where table_name = 'products' and column_name = 'name'`;
+      await db((query) => query('alter table products alter column name drop not null'));
+      const result = await createDb('--verbose');
+      expect(result.code, show(result)).toBe(0);
+      expect(result.stdout).toContain('comparing the models with the database');
+      expect(result.stdout).toContain('ALTER TABLE "products" ALTER COLUMN "name" SET NOT NULL');
+      expect(await db((query) => query(nullable))).toEqual([{ is_nullable: 'NO' }]);
+      const again = await createDb();
+      expect(again.stdout, show(again)).toContain('since the last create_db');
     });
 
     it('applies an additive change and keeps the rows (--verbose prints the SQL)', async () => {
