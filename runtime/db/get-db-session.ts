@@ -80,6 +80,14 @@ export function getDbSession<TSchema extends AnySchema = RegisteredSchema>(
   };
   const keyOrCurrent = (key: unknown) => (key === undefined ? currentKey() : (key as object));
 
+  const release = (key: unknown): Promise<void> | undefined => {
+    const session = find(key);
+    if (session === undefined) return undefined;
+    // A primitive key can start over; a request object cannot (its handle may still be around).
+    if (typeof key !== 'object' && typeof key !== 'function') byValue.delete(key);
+    return session.release();
+  };
+
   const handle = scopedDatabase(engine, () => sessionFor(currentKey()));
   const getter = Object.assign(
     (): DbSession<TSchema> => {
@@ -88,19 +96,14 @@ export function getDbSession<TSchema extends AnySchema = RegisteredSchema>(
     },
     {
       engine,
-      async commit(key?: unknown) {
-        await find(keyOrCurrent(key))?.commit();
+      commit(key?: unknown) {
+        return settle(() => find(keyOrCurrent(key))?.commit());
       },
-      async rollback(key?: unknown) {
-        await find(keyOrCurrent(key))?.rollback();
+      rollback(key?: unknown) {
+        return settle(() => find(keyOrCurrent(key))?.rollback());
       },
       async remove(key?: unknown) {
-        const resolved = keyOrCurrent(key);
-        const session = find(resolved);
-        if (session === undefined) return;
-        await session.release();
-        // A primitive key can start over; a request object cannot (its handle may still be around).
-        if (typeof resolved !== 'object' && typeof resolved !== 'function') byValue.delete(resolved);
+        await release(keyOrCurrent(key));
       },
       onCommit(fn: () => unknown, key?: unknown) {
         sessionFor(keyOrCurrent(key)).onCommit(fn);
@@ -114,7 +117,30 @@ export function getDbSession<TSchema extends AnySchema = RegisteredSchema>(
     },
   );
   Object.defineProperty(handle, GETTER, { value: getter });
+  releasers.set(getter as DbSessionGetter<AnySchema>, release);
   return getter;
+}
+
+const DONE: Promise<void> = Promise.resolve();
+
+/** The operation's promise (a resolved one when there was nothing to do); a throw becomes a rejection. */
+function settle(operation: () => Promise<void> | undefined): Promise<void> {
+  try {
+    return operation() ?? DONE;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+const releasers = new WeakMap<DbSessionGetter<AnySchema>, (key: unknown) => Promise<void> | undefined>();
+
+/**
+ * Internal: `getter.remove(key)` for the request path, which returns a
+ * promise only when a transaction is left to roll back (a committed request
+ * ends without one).
+ */
+export function releaseScope(getter: DbSessionGetter<AnySchema>, key: unknown): Promise<void> | undefined {
+  return releasers.get(getter)!(key);
 }
 
 /**

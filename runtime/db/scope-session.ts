@@ -25,6 +25,8 @@ type Phase = 'idle' | 'open' | 'committed' | 'rolled-back' | 'released';
 export class ScopeSession {
   #phase: Phase = 'idle';
   #opening: Promise<SessionClient> | undefined;
+  /** The client once the transaction is open (statements then skip the wait on `#opening`). */
+  #ready: SessionClient | undefined;
   #held: HeldTransaction | undefined;
   /** The first statement error inside the transaction: PostgreSQL then refuses everything until rollback. */
   #aborted: unknown;
@@ -49,13 +51,32 @@ export class ScopeSession {
   }
 
   /** Runs one statement on the scope's client, opening the transaction first if needed. */
-  async run<T>(statement: (client: SessionClient) => PromiseLike<T>): Promise<T> {
+  run<T>(statement: (client: SessionClient) => PromiseLike<T>): Promise<T> {
+    const ready = this.#readyClient();
+    if (ready === undefined) return this.#openThenRun(statement);
+    // The transaction is open: send at once, without waiting on the opening again.
+    try {
+      return Promise.resolve(statement(ready)).then(undefined, (error: unknown) => {
+        throw this.#failed(error);
+      });
+    } catch (error) {
+      return Promise.reject(this.#failed(error));
+    }
+  }
+
+  async #openThenRun<T>(statement: (client: SessionClient) => PromiseLike<T>): Promise<T> {
     const client = await this.#client();
     try {
       return await statement(client);
     } catch (error) {
       throw this.#failed(error);
     }
+  }
+
+  /** The client, when the scope's transaction is open and usable; otherwise `#client()` says why not (or opens it). */
+  #readyClient(): SessionClient | undefined {
+    if (this.#ready === undefined || this.#phase !== 'open' || this.#expired || this.#held?.over) return undefined;
+    return this.#ready;
   }
 
   /** Runs a nested transaction (a savepoint inside the scope's transaction); its errors do not abort the scope. */
@@ -81,10 +102,12 @@ export class ScopeSession {
     this.#refuseWhenEnded('commit()');
     if (this.#opening !== undefined && this.transactional) {
       // A failed open already failed the handler's statements; committing nothing must fail too.
-      await this.#opening.catch((error: unknown) => {
-        this.#phase = 'rolled-back';
-        throw asServiceUnavailable(error);
-      });
+      if (this.#ready === undefined) {
+        await this.#opening.catch((error: unknown) => {
+          this.#phase = 'rolled-back';
+          throw asServiceUnavailable(error);
+        });
+      }
       if (this.#expired) {
         this.#phase = 'rolled-back';
         throw timeoutError(this.engine);
@@ -110,7 +133,7 @@ export class ScopeSession {
     }
     this.#phase = 'committed';
     this.#stopGuard();
-    await this.#runAfterCommit();
+    if (this.#afterCommit.length > 0) await this.#runAfterCommit();
   }
 
   /** Rolls the transaction back (if one is open) and drops the `onCommit` callbacks. */
@@ -124,11 +147,23 @@ export class ScopeSession {
     }
   }
 
-  /** Ends the session: rolls back whatever was not committed and refuses any later statement. */
-  async release(): Promise<void> {
-    if (this.#phase === 'released') return;
-    await this.rollback();
+  /**
+   * Ends the session: rolls back whatever was not committed and refuses any
+   * later statement. Returns a promise only when there is something to roll back.
+   */
+  release(): Promise<void> | undefined {
+    if (this.#phase === 'released') return undefined;
+    if (this.#phase === 'idle' || this.#phase === 'open') {
+      return this.rollback().then(() => this.#released());
+    }
+    this.#afterCommit = [];
+    this.#released();
+    return undefined;
+  }
+
+  #released(): void {
     this.#phase = 'released';
+    this.#ready = undefined;
     this.#stopGuard();
   }
 
@@ -139,7 +174,12 @@ export class ScopeSession {
     if (this.#held?.over) return Promise.reject(connectionLostError(this.engine));
     if (this.#opening === undefined) {
       this.#phase = 'open';
-      this.#opening = this.transactional ? this.#open() : Promise.resolve(this.engine.client);
+      if (this.transactional) {
+        this.#opening = this.#open();
+      } else {
+        this.#ready = this.engine.client;
+        this.#opening = Promise.resolve(this.#ready);
+      }
     }
     return this.#opening;
   }
@@ -163,17 +203,22 @@ export class ScopeSession {
       throw this.#endedError('a statement');
     }
     this.#startGuard();
+    this.#ready = held.client;
     return held.client;
   }
 
   async #end(commit: boolean): Promise<void> {
     if (this.#opening === undefined || !this.transactional) return;
     let held: HeldTransaction | undefined;
-    try {
-      await this.#opening;
+    if (this.#ready !== undefined) {
       held = this.#held;
-    } catch {
-      return;
+    } else {
+      try {
+        await this.#opening;
+        held = this.#held;
+      } catch {
+        return;
+      }
     }
     this.#stopGuard();
     if (held === undefined || held.over) return;

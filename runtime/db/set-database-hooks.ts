@@ -20,7 +20,7 @@ import type { Backendts } from '../backendts.js';
 import type { Request } from '../request.js';
 import type { SqlLog } from './echo.js';
 import { getDbEngine, type DbEngine } from './engine.js';
-import { getDbSession, type DbSessionGetter } from './get-db-session.js';
+import { getDbSession, releaseScope, type DbSessionGetter } from './get-db-session.js';
 import type { TransactionMode } from './scope-session.js';
 import type { AnySchema } from './types.js';
 
@@ -76,7 +76,7 @@ export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions
 
   bp.event('request_end', ({ request }) => {
     if (getter === undefined || !getter.has(request)) return undefined;
-    return getter.remove(request);
+    return releaseScope(getter as DbSessionGetter<AnySchema>, request);
   });
 
   bp.event('shutdown', async () => {
