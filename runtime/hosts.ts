@@ -17,6 +17,9 @@ import { configList, type ConfigValue } from './config.js';
 /** Decides whether a request's Host header is allowed. */
 export type HostCheck = (host: string | undefined, forwardedHost: string | undefined) => boolean;
 
+/** How many distinct Host values a check remembers its answer for. */
+const REMEMBERED_HOSTS = 256;
+
 /** Hosts allowed when `allowed_hosts` is not set. */
 export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
@@ -37,13 +40,25 @@ export function createHostCheck(setting: ConfigValue | undefined): HostCheck {
       exact.add(entry);
     }
   }
-  const allowed = (value: string): boolean => {
+  const decide = (value: string): boolean => {
     const host = value.toLowerCase();
     if (exact.has(host)) return true;
     const name = splitPort(host).name;
     if (anyPort.has(name)) return true;
     for (const suffix of suffixes) if (name.endsWith(suffix) && name.length > suffix.length) return true;
     return false;
+  };
+  // A server sees the same few Host values again and again: remember the
+  // answers, within a bound so that made-up hosts cannot grow the map.
+  const answers = new Map<string, boolean>();
+  const allowed = (value: string): boolean => {
+    let answer = answers.get(value);
+    if (answer === undefined) {
+      answer = decide(value);
+      if (answers.size >= REMEMBERED_HOSTS) answers.clear();
+      answers.set(value, answer);
+    }
+    return answer;
   };
   return (host, forwardedHost) =>
     host !== undefined && host !== '' && allowed(host) && (forwardedHost === undefined || allowed(firstHost(forwardedHost)));

@@ -35,6 +35,18 @@ describe('allowed_hosts matching', () => {
     expect(createHostCheck('')('localhost', undefined)).toBe(false);
   });
 
+  it('gives the same answers when asked again, also after more distinct hosts than it remembers', () => {
+    const check = createHostCheck(['example.com', '*.example.org']);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 600; i++) {
+        expect(check(`h${i}.example.org`, undefined)).toBe(true);
+        expect(check(`h${i}.other.test`, undefined)).toBe(false);
+      }
+      expect(check('example.com:8000', undefined)).toBe(true);
+      expect(check('example.org', undefined)).toBe(false);
+    }
+  });
+
   it('allows loopback names only when the setting is absent', () => {
     const check = createHostCheck(undefined);
     expect(check('127.0.0.1:8000', undefined)).toBe(true);
