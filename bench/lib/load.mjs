@@ -7,15 +7,18 @@ const WORKER = fileURLToPath(new URL('../load/autocannon-worker.mjs', import.met
 
 /**
  * Loads `route` on 127.0.0.1:`port` with `connections` connections: `warmup`
- * seconds not counted, then `duration` seconds measured. `onMeasure` is called
+ * seconds not counted, then `duration` seconds measured (or, given `amount`,
+ * exactly that many requests). `onMeasure` is called
  * when the measured part starts. Resolves to { requestsPerSecond, total, p99, non2xx, errors, ... }.
  */
-export function loadRoute({ port, route, connections, duration, warmup = 0, onMeasure = () => {} }) {
-  const input = JSON.stringify({ port, route, connections, warmup, duration, users: SEEDED_USERS });
+export function loadRoute({ port, route, connections, duration, warmup = 0, amount, onMeasure = () => {} }) {
+  const input = JSON.stringify({ port, route, connections, warmup, duration, users: SEEDED_USERS, amount });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WORKER, input], { stdio: ['ignore', 'pipe', 'pipe'] });
-    // Bounded: the run itself plus generous slack for start-up and the last responses.
-    const timer = setTimeout(() => child.kill('SIGKILL'), (warmup + duration + 30) * 1000);
+    // Bounded: the run itself plus generous slack for start-up and the last responses
+    // (a counted run may be slow on purpose: a server under valgrind).
+    const seconds = amount === undefined ? warmup + duration + 30 : 1800;
+    const timer = setTimeout(() => child.kill('SIGKILL'), seconds * 1000);
     let stdout = '';
     let stderr = '';
     let result;

@@ -113,9 +113,9 @@ function processTree(root) {
 /**
  * Spawns `command` with `env` added, and resolves once GET `readyPath` on
  * 127.0.0.1:`port` answers 200. Fails with the server's output when it exits
- * or does not answer in time.
+ * or does not answer within `readyTimeout` ms.
  */
-export async function startServer({ label, command, args, env, cwd, port, readyPath = '/hello-world' }) {
+export async function startServer({ label, command, args, env, cwd, port, readyPath = '/hello-world', readyTimeout = READY_TIMEOUT_MS }) {
   const childEnv = { ...process.env, ...env };
   // Inherited settings would override what the suite chose for this contender.
   for (const name of ['DATABASE_URL', 'BACKENDTS_ENV']) if (!(name in env)) delete childEnv[name];
@@ -126,7 +126,7 @@ export async function startServer({ label, command, args, env, cwd, port, readyP
     detached: true,
   });
   const server = new ServerProcess(child, label);
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const deadline = Date.now() + readyTimeout;
   let exited = false;
   server.exited.then(() => {
     exited = true;

@@ -3,12 +3,13 @@
  * loop with the server: runs autocannon once against one route and prints
  * the figures as one line of JSON. Started by lib/load.mjs.
  *
- * argv[2]: JSON { port, route, connections, warmup, duration, users }. The
+ * argv[2]: JSON { port, route, connections, warmup, duration, users, amount }. The
  * warm-up (seconds, may be 0) runs first in the same process and is not counted.
+ * With `amount`, exactly that many requests are sent instead of `duration` seconds.
  */
 import autocannon from 'autocannon';
 
-const { port, route, connections, warmup, duration, users } = JSON.parse(process.argv[2]);
+const { port, route, connections, warmup, duration, users, amount } = JSON.parse(process.argv[2]);
 
 /** autocannon request lists of the workload's three routes. */
 const ROUTES = {
@@ -30,7 +31,13 @@ const ROUTES = {
   ],
 };
 
-const run = (seconds) => autocannon({ url: `http://127.0.0.1:${port}`, connections, duration: seconds, requests: ROUTES[route] });
+const run = (seconds) =>
+  autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    requests: ROUTES[route],
+    ...(amount === undefined ? { duration: seconds } : { amount, timeout: 120 }),
+  });
 
 if (warmup > 0) await run(warmup);
 // Tells the suite the measured part starts now (it reads the server's CPU time here).
