@@ -29,18 +29,18 @@ describe('the backendts command', () => {
   });
 
   it('prints its version', async () => {
-    const result = await runCli(['--version'], emptyDir);
+    const result = await runCli(['--version'], { cwd: emptyDir });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^backendts\/\d+\.\d+\.\d+/);
   });
 
   it('lists every command in --help, and each command documents its options', async () => {
-    const help = await runCli(['--help'], emptyDir);
+    const help = await runCli(['--help'], { cwd: emptyDir });
     expect(help.code).toBe(0);
     for (const command of ['codegen', 'create_db', 'run', 'create_project', 'create_app', 'init_project']) {
       expect(help.stdout).toContain(command);
     }
-    const createDb = await runCli(['create-db', '--help'], emptyDir);
+    const createDb = await runCli(['create-db', '--help'], { cwd: emptyDir });
     expect(createDb.code).toBe(0);
     for (const option of ['--force', '--dry-run', '--verbose', '--project <dir>', '--env <name>', '--debug']) {
       expect(createDb.stdout).toContain(option);
@@ -48,30 +48,30 @@ describe('the backendts command', () => {
   });
 
   it('refuses an unknown command, naming it and the known ones', async () => {
-    const result = await runCli(['create_dbb'], emptyDir);
+    const result = await runCli(['create_dbb'], { cwd: emptyDir });
     expectOneLineError(result, 'BT_CLI_USAGE');
     expect(result.stderr).toContain('unknown command "create_dbb"');
     expect(result.stderr).toContain('create_db');
   });
 
   it('refuses an unknown option, pointing at the command\'s help', async () => {
-    const result = await runCli(['create_db', '--forse'], projectDir);
+    const result = await runCli(['create_db', '--forse'], { cwd: projectDir });
     expectOneLineError(result, 'BT_CLI_USAGE');
     expect(result.stderr).toContain('--forse');
     expect(result.stderr).toContain('backendts create_db --help');
   });
 
   it('says which folder has no config.ini (and accepts --project)', async () => {
-    const here = await runCli(['create_db'], emptyDir);
+    const here = await runCli(['create_db'], { cwd: emptyDir });
     expectOneLineError(here, 'BT_CONFIG_MISSING');
     expect(here.stderr).toContain(emptyDir);
-    const elsewhere = await runCli(['codegen', '--project', emptyDir], projectDir);
+    const elsewhere = await runCli(['codegen', '--project', emptyDir], { cwd: projectDir });
     expectOneLineError(elsewhere, 'BT_CONFIG_MISSING');
     expect(elsewhere.stderr).toContain(emptyDir);
   });
 
   it('reads config.<env>.ini with --env', async () => {
-    const result = await runCli(['codegen', '--env', 'staging'], projectDir);
+    const result = await runCli(['codegen', '--env', 'staging'], { cwd: projectDir });
     expectOneLineError(result, 'BT_CONFIG_MISSING');
     expect(result.stderr).toContain('config.staging.ini');
   });
@@ -83,13 +83,13 @@ describe('the backendts command', () => {
       const main = path.join(broken, 'apps/store/main.ts');
       writeFileSync(main, readFileSync(main, 'utf8').replace("models: ['./db/models']", "models: ['./db/models', './db/broken']"));
       for (const command of ['codegen', 'create_db']) {
-        const result = await runCli([command], broken);
+        const result = await runCli([command], { cwd: broken });
         expectOneLineError(result, 'BT_[A-Z_]+');
         expect(result.stderr).toContain('store');
         expect(result.stderr).toContain('db/broken');
         expect(result.stderr).toContain('models are broken');
       }
-      const debug = await runCli(['codegen', '--debug'], broken);
+      const debug = await runCli(['codegen', '--debug'], { cwd: broken });
       expect(debug.code).toBe(1);
       expect(debug.stderr).toMatch(/^\s+at /m);
     } finally {
@@ -98,20 +98,20 @@ describe('the backendts command', () => {
   });
 
   it('checks generated files with codegen --check: stale before codegen, up to date after', async () => {
-    const stale = await runCli(['codegen', '--check'], projectDir);
+    const stale = await runCli(['codegen', '--check'], { cwd: projectDir });
     expect(stale.code, show(stale)).toBe(1);
     expect(stale.stderr).toContain('.backendts/schema.ts');
-    const generate = await runCli(['codegen'], projectDir);
+    const generate = await runCli(['codegen'], { cwd: projectDir });
     expect(generate.code, show(generate)).toBe(0);
     expect(generate.stdout).toContain('.backendts/schema.ts');
-    const fresh = await runCli(['codegen', '--check'], projectDir);
+    const fresh = await runCli(['codegen', '--check'], { cwd: projectDir });
     expect(fresh.code, show(fresh)).toBe(0);
     expect(fresh.stdout).toContain('up to date');
   });
 
   it('regenerates with codegen --watch when a model module changes, and stops on SIGTERM', async () => {
     const watched = copyFixture('project');
-    const child = spawnCli(['codegen', '--watch'], watched);
+    const child = spawnCli(['codegen', '--watch'], { cwd: watched });
     const exit = finished(child);
     try {
       let seen = '';
@@ -139,27 +139,27 @@ describe('the backendts command', () => {
 
   it('refuses a project name that is not a valid folder or package name', async () => {
     for (const name of ['Bad Name', '../escape', '.hidden', 'UPPER']) {
-      const result = await runCli(['create_project', '--name', name], emptyDir);
+      const result = await runCli(['create_project', '--name', name], { cwd: emptyDir });
       expectOneLineError(result, 'BT_SCAFFOLD_NAME');
       expect(result.stderr).toContain(`"${name}" is not a valid project name`);
     }
-    const missing = await runCli(['create_project'], emptyDir);
+    const missing = await runCli(['create_project'], { cwd: emptyDir });
     expectOneLineError(missing, 'BT_SCAFFOLD_NAME');
   });
 
   it('refuses an app name that cannot be a folder and table prefix', async () => {
-    const result = await runCli(['create_app', '--name', 'my-app'], projectDir);
+    const result = await runCli(['create_app', '--name', 'my-app'], { cwd: projectDir });
     expectOneLineError(result, 'BT_SCAFFOLD_NAME');
   });
 
   it('refuses several workers on the embedded database', async () => {
-    const result = await runCli(['run', '--workers', '2'], projectDir);
+    const result = await runCli(['run', '--workers', '2'], { cwd: projectDir });
     expectOneLineError(result, 'BT_RUN_WORKERS_EMBEDDED');
     expect(result.stderr).toContain('embedded database');
   });
 
   it('refuses a port that is not a number', async () => {
-    const result = await runCli(['run', '--port', 'eighty'], projectDir);
+    const result = await runCli(['run', '--port', 'eighty'], { cwd: projectDir });
     expectOneLineError(result, 'BT_CLI_OPTION');
   });
 
@@ -167,7 +167,7 @@ describe('the backendts command', () => {
     const noMain = path.join(emptyDir, 'no-main');
     mkdirSync(noMain);
     writeFileSync(path.join(noMain, 'config.ini'), '[apps]\nactive =\n');
-    const result = await runCli(['run'], noMain);
+    const result = await runCli(['run'], { cwd: noMain });
     expectOneLineError(result, 'BT_MAIN_MISSING');
   });
 });

@@ -29,7 +29,7 @@ describe('create_db on PostgreSQL, at the edges', () => {
   it('lets two runs at once take turns: one creates the tables, the other finds them up to date', async () => {
     const database = fresh('race');
     const env = { DATABASE_URL: postgresUrl(database) };
-    const results = await Promise.all([runCli(['create_db'], projectDir, env), runCli(['create_db'], projectDir, env)]);
+    const results = await Promise.all([runCli(['create_db'], { cwd: projectDir, env }), runCli(['create_db'], { cwd: projectDir, env })]);
     for (const result of results) expect(result.code, show(result)).toBe(0);
     const applied = results.filter((result) => result.stdout.includes('applied'));
     const upToDate = results.filter((result) => result.stdout.includes('up to date'));
@@ -40,7 +40,7 @@ describe('create_db on PostgreSQL, at the edges', () => {
 
   it('quotes the database name as an identifier', async () => {
     const database = fresh('Mixed Case');
-    const result = await runCli(['create_db'], projectDir, { DATABASE_URL: postgresUrl(encodeURIComponent(database)) });
+    const result = await runCli(['create_db'], { cwd: projectDir, env: { DATABASE_URL: postgresUrl(encodeURIComponent(database)) } });
     expect(result.code, show(result)).toBe(0);
     expect(result.stdout).toContain(`database "${database}" created`);
     expect(await postgresInspector(database)(columnsOf)).toContain('categories.name');
@@ -49,10 +49,10 @@ describe('create_db on PostgreSQL, at the edges', () => {
   it('turns an ambiguous change (a rename?) into a clear error that changes nothing', async () => {
     const database = fresh('rename');
     const env = { DATABASE_URL: postgresUrl(database) };
-    expect((await runCli(['create_db'], projectDir, env)).code).toBe(0);
+    expect((await runCli(['create_db'], { cwd: projectDir, env })).code).toBe(0);
     writeModels(projectDir, AMBIGUOUS);
     try {
-      const result = await runCli(['create_db'], projectDir, env);
+      const result = await runCli(['create_db'], { cwd: projectDir, env });
       expect(result.code, show(result)).toBe(1);
       expect(result.stderr).toMatch(/^error BT_CREATE_DB_AMBIGUOUS: .*could be a rename/m);
       expect(result.stderr).toMatch(/^hint: make the change in two runs/m);
@@ -64,7 +64,7 @@ describe('create_db on PostgreSQL, at the edges', () => {
   });
 
   it('names host, port and database of an unreachable server, never the password, with no stack', async () => {
-    const result = await runCli(['create_db'], projectDir, { DATABASE_URL: 'postgres://postgres:s3cret-pw@127.0.0.1:1/nowhere' });
+    const result = await runCli(['create_db'], { cwd: projectDir, env: { DATABASE_URL: 'postgres://postgres:s3cret-pw@127.0.0.1:1/nowhere' } });
     expect(result.code, show(result)).toBe(1);
     expect(result.stderr).toMatch(/^error BT_DB_UNREACHABLE: cannot reach PostgreSQL database "nowhere" on 127\.0\.0\.1:1/m);
     expect(result.stderr).toMatch(/^hint: /m);

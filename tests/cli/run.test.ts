@@ -14,7 +14,7 @@ describe('run on PostgreSQL', () => {
     projectDir = copyFixture('project');
     database = uniqueDatabaseName('run');
     env = { DATABASE_URL: postgresUrl(database) };
-    const created = await runCli(['create_db'], projectDir, env);
+    const created = await runCli(['create_db'], { cwd: projectDir, env });
     if (created.code !== 0) throw new Error(show(created));
     await queryPostgres(database, `insert into products (name) values ('Lamp')`);
   });
@@ -52,7 +52,7 @@ describe('run on PostgreSQL', () => {
   });
 
   it('fails with one line and exit 1 when the database is unreachable at startup', async () => {
-    const result = await runCli(['run', '--port', '0'], projectDir, { DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/shop' });
+    const result = await runCli(['run', '--port', '0'], { cwd: projectDir, env: { DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/shop' } });
     expect(result.code, show(result)).toBe(1);
     expect(result.stderr).toMatch(/BT_DB_UNREACHABLE.*127\.0\.0\.1:1/);
     expect(result.stdout + result.stderr).not.toContain('hunter2');

@@ -24,7 +24,7 @@ describe('a project scaffolded by create_project --full', { timeout: 180_000 }, 
   afterAll(() => removeDir(workspace));
 
   it('writes an ESM TypeScript project with one app, the embedded database, and the next steps', async () => {
-    const result = await runCli(['create_project', '--name', 'my-shop', '--full'], workspace);
+    const result = await runCli(['create_project', '--name', 'my-shop', '--full'], { cwd: workspace });
     expect(result.code, show(result)).toBe(0);
     expect(result.stdout).toContain('npx backendts create_db');
     const manifest = JSON.parse(readFileSync(path.join(projectDir, 'package.json'), 'utf8'));
@@ -40,36 +40,36 @@ describe('a project scaffolded by create_project --full', { timeout: 180_000 }, 
 
   it('refuses to create it again over the existing files', async () => {
     const before = readFileSync(path.join(projectDir, 'main.ts'), 'utf8');
-    const result = await runCli(['create_project', '--name', 'my-shop'], workspace);
+    const result = await runCli(['create_project', '--name', 'my-shop'], { cwd: workspace });
     expect(result.code, show(result)).toBe(1);
     expect(result.stderr).toMatch(/^error BT_SCAFFOLD_EXISTS: .*already exist/m);
     expect(readFileSync(path.join(projectDir, 'main.ts'), 'utf8')).toBe(before);
   });
 
   it('adds an app with create_app and activates it in config.ini', async () => {
-    const result = await runCli(['create_app', '--name', 'blog'], projectDir);
+    const result = await runCli(['create_app', '--name', 'blog'], { cwd: projectDir });
     expect(result.code, show(result)).toBe(0);
     expect(readFileSync(path.join(projectDir, 'config.ini'), 'utf8')).toMatch(/active =\n {4}apps\/hello\n {4}apps\/blog\n/);
-    const again = await runCli(['create_app', '--name', 'blog'], projectDir);
+    const again = await runCli(['create_app', '--name', 'blog'], { cwd: projectDir });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('BT_SCAFFOLD_EXISTS');
   });
 
   it('passes codegen and create_db on the embedded database', async () => {
-    const codegen = await runCli(['codegen'], projectDir);
+    const codegen = await runCli(['codegen'], { cwd: projectDir });
     expect(codegen.code, show(codegen)).toBe(0);
     expect(readFileSync(path.join(projectDir, '.backendts/schema.ts'), 'utf8')).toMatch(/helloItems[\s\S]*blogItems|blogItems[\s\S]*helloItems/);
-    const createDb = await runCli(['create_db'], projectDir);
+    const createDb = await runCli(['create_db'], { cwd: projectDir });
     expect(createDb.code, show(createDb)).toBe(0);
     expect(createDb.stdout).toContain('embedded database created');
     expect(createDb.stdout).toContain('collected 2 tables from 2 apps');
   });
 
   it('runs the init function with a value given by --set, and fails clearly on a malformed one', async () => {
-    const bad = await runCli(['init_project', '--set', 'no-equals-sign'], projectDir);
+    const bad = await runCli(['init_project', '--set', 'no-equals-sign'], { cwd: projectDir });
     expect(bad.code, show(bad)).toBe(1);
     expect(bad.stderr).toMatch(/^error BT_CLI_OPTION: --set no-equals-sign is not key=value/m);
-    const result = await runCli(['init_project', '--set', 'hello_first_item=Made by init'], projectDir);
+    const result = await runCli(['init_project', '--set', 'hello_first_item=Made by init'], { cwd: projectDir });
     expect(result.code, show(result)).toBe(0);
     expect(result.stdout).toContain('app "hello": running its initFunc');
     expect(result.stdout).toContain('done: 1 app initialised');

@@ -24,7 +24,7 @@ export function defineCreateDbSuite(driver: Driver): void {
     let database: string;
     let env: Record<string, string>;
     let db: Inspector;
-    const createDb = (...args: string[]) => runCli(['create_db', ...args], projectDir, env);
+    const createDb = (...args: string[]) => runCli(['create_db', ...args], { cwd: projectDir, env });
 
     beforeAll(() => {
       assertBuilt();

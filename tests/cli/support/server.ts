@@ -13,7 +13,7 @@ export interface RunningServer {
 
 /** Runs `backendts run <args>` until it prints "listening on <url>"; fails with its output if it exits first. */
 export async function startServer(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<RunningServer> {
-  const child = spawnCli(['run', ...args], cwd, env);
+  const child = spawnCli(['run', ...args], { cwd, env });
   const exit = finished(child);
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';

@@ -3,68 +3,11 @@
  * the real server it starts, for the end-to-end tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { finished, repoRoot, runCli, spawnCli, type CliOptions, type CliResult } from '../../support/cli.js';
 
-/** The repository root (this checkout). */
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** The built command; `npm test` builds it first. */
-export const cliPath = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
-
-/** What a finished command printed, and how it exited. */
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Options of {@link runCli} and {@link startServer}. */
-export interface CliOptions {
-  /** Working folder: the project. */
-  cwd: string;
-  /** Extra environment variables (added to the test's own). */
-  env?: Record<string, string | undefined>;
-}
-
-/** Fails with a clear message when dist/ has not been built. */
-export function assertBuilt(): void {
-  if (!existsSync(cliPath)) {
-    throw new Error(`${cliPath} is missing: build first (npm run build, or npx tsc -p tsconfig.build.json)`);
-  }
-}
-
-function environment(extra: CliOptions['env']): NodeJS.ProcessEnv {
-  // A BACKENDTS_ENV or DATABASE_URL of the shell running the tests must not leak into them.
-  const env: NodeJS.ProcessEnv = { ...process.env, BACKENDTS_ENV: undefined, DATABASE_URL: undefined, NO_COLOR: '1' };
-  delete env.VITEST;
-  delete env.NODE_OPTIONS;
-  for (const [key, value] of Object.entries(extra ?? {})) {
-    if (value === undefined) delete env[key];
-    else env[key] = value;
-  }
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-  return env;
-}
-
-/** Runs `backendts <args>` to completion. */
-export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      cwd: options.cwd,
-      env: environment(options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+export { assertBuilt, repoRoot, runCli, type CliOptions, type CliResult } from '../../support/cli.js';
 
 /** Runs `backendts <args>` and fails with everything it printed unless it exits 0. */
 export async function runCliOk(args: string[], options: CliOptions): Promise<CliResult> {
@@ -79,16 +22,8 @@ export async function runCliOk(args: string[], options: CliOptions): Promise<Cli
 
 /** Type-checks a project with this checkout's TypeScript (`tsc -p <dir>`); resolves to what it printed and its exit code. */
 export function typeCheck(projectDir: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url));
-    const child = spawn(process.execPath, [tsc, '-p', projectDir, '--noEmit'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc');
+  return finished(spawn(process.execPath, [tsc, '-p', projectDir, '--noEmit'], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** A free TCP port on 127.0.0.1, for `run --port`. */
@@ -122,18 +57,13 @@ export interface RunningServer {
 export async function startServer(options: CliOptions & { args?: string[] }): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [cliPath, 'run', '--host', '127.0.0.1', '--port', String(port), ...(options.args ?? [])], {
-    cwd: options.cwd,
-    env: environment(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(['run', '--host', '127.0.0.1', '--port', String(port), ...(options.args ?? [])], options);
+  // Kept as it comes, for output() and for the errors below; finished() gathers the same for the end.
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<CliResult>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const exited = finished(child);
   let exitedEarly: CliResult | undefined;
   void exited.then((result) => (exitedEarly = result));
 
