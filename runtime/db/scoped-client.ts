@@ -53,11 +53,24 @@ function postgresClient(pool: postgres.Sql, resolve: SessionResolver) {
     },
     begin<T>(fn: (sql: postgres.TransactionSql) => T | Promise<T>) {
       const session = resolve();
+      const inner = (sql: postgres.TransactionSql) => fn(preparing(sql, prepare));
       return session.nested((client) =>
-        session.transactional ? (client as postgres.TransactionSql).savepoint(fn) : (client as postgres.Sql).begin(fn),
+        session.transactional ? (client as postgres.TransactionSql).savepoint(inner) : (client as postgres.Sql).begin(inner),
       );
     },
   };
+}
+
+/**
+ * The client Drizzle gets inside a nested `db.transaction()`: its statements
+ * follow `[database] prepare` too, and so do those of transactions nested in it.
+ */
+function preparing(sql: postgres.TransactionSql, prepare: boolean): postgres.TransactionSql {
+  return {
+    unsafe: (query: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+      sql.unsafe(query, params, { ...options, prepare }),
+    savepoint: <T>(fn: (inner: postgres.TransactionSql) => T | Promise<T>) => sql.savepoint((inner) => fn(preparing(inner, prepare))),
+  } as unknown as postgres.TransactionSql;
 }
 
 /** What Drizzle's PGlite session uses of a client: `query` and `transaction`. */

@@ -266,29 +266,36 @@ describe.each(['postgres', 'pglite'] as const)('the request transaction on %s', 
       await expectNothingHeld();
     });
 
-    it.runIf(driver === 'postgres')('prepares each statement once per connection, unless [database] prepare is off', async () => {
-      /** How many of the connection's prepared statements are the query below, after sending it twice. */
-      const timesPrepared = async (engine: DbEngine): Promise<number> => {
+    it.runIf(driver === 'postgres')('prepares each statement once per connection, in savepoints too, unless [database] prepare is off', async () => {
+      /** How many times each query below is among the connection's prepared statements, after sending each twice. */
+      const timesPrepared = async (engine: DbEngine): Promise<number[]> => {
         const db_session = getDbSession(engine, () => scopes.getStore());
         return inScope({}, async () => {
           const db = db_session();
-          const query = () => db.select({ id: notes.id }).from(notes).where(eq(notes.owner, 'prepared-statement-probe'));
-          await query();
-          await query();
+          const byOwner = () => db.select({ id: notes.id }).from(notes).where(eq(notes.owner, 'prepared-statement-probe'));
+          const byBody = () => db.select({ id: notes.id }).from(notes).where(eq(notes.body, 'prepared-statement-probe'));
+          await byOwner();
+          await byOwner();
+          // In a savepoint and in one nested in it, where Drizzle talks to postgres.js directly.
+          await db.transaction(async (tx) => {
+            await tx.select({ id: notes.id }).from(notes).where(eq(notes.body, 'prepared-statement-probe'));
+            await tx.transaction(async (deeper) => {
+              await deeper.select({ id: notes.id }).from(notes).where(eq(notes.body, 'prepared-statement-probe'));
+            });
+          });
           // pg_prepared_statements lists the named statements of the session asking: the request's connection.
-          const rows = await db.execute(sql`select statement from pg_prepared_statements`);
+          const rows = (await db.execute(sql`select statement from pg_prepared_statements`)) as unknown as { statement: string }[];
           await db_session.remove();
-          const text = query().toSQL().sql;
-          return (rows as unknown as { statement: string }[]).filter((row) => row.statement === text).length;
+          return [byOwner().toSQL().sql, byBody().toSQL().sql].map((text) => rows.filter((row) => row.statement === text).length);
         });
       };
-      expect(await timesPrepared(shop.bp.context.db_engine)).toBe(1);
+      expect(await timesPrepared(shop.bp.context.db_engine)).toEqual([1, 1]);
       const unprepared = await getDbEngine(
         { database: databaseSection('postgres', database!.name, { password: '', prepare: 'false' }) },
         { schema: { notes } },
       );
       try {
-        expect(await timesPrepared(unprepared)).toBe(0);
+        expect(await timesPrepared(unprepared)).toEqual([0, 0]);
       } finally {
         await unprepared.close();
       }
