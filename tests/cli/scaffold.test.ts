@@ -1,12 +1,14 @@
 /**
  * A project made by create_project (and create_app) works as it is, on the
- * embedded database: codegen → create_db → init_project → run → HTTP → SIGTERM.
+ * embedded database: codegen → create_db → init_project → run → HTTP → SIGTERM,
+ * and init_project's questions at a terminal.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, linkDependencies, removeDir, runCli, show, tempDir } from './support/cli.js';
 import { request, startServer } from './support/server.js';
+import { runAtTerminal } from './support/terminal.js';
 
 // Each step opens the embedded database, which takes seconds on a busy machine.
 describe('a project scaffolded by create_project --full', { timeout: 180_000 }, () => {
@@ -91,5 +93,27 @@ describe('a project scaffolded by create_project --full', { timeout: 180_000 }, 
     }
     const exit = await server.exit;
     expect(exit.code, show(exit)).toBe(0);
+  });
+
+  it('asks at a terminal for [init] values left empty, without echoing a secret', async () => {
+    const configFile = path.join(projectDir, 'config.ini');
+    const config = readFileSync(configFile, 'utf8');
+    writeFileSync(configFile, config.replace(/^hello_first_item = .*$/m, 'hello_first_item =\nadmin_password ='));
+    let result;
+    try {
+      result = await runAtTerminal(['init_project'], projectDir, [
+        ['hello_first_item: ', 'From the prompt'],
+        ['admin_password: ', 'hunter2'],
+      ]);
+    } finally {
+      writeFileSync(configFile, config);
+    }
+    expect(result.code, show(result)).toBe(0);
+    expect(result.stdout).toContain('hello_first_item: From the prompt');
+    expect(result.stdout).toContain('admin_password: ');
+    expect(result.stdout).not.toContain('hunter2');
+    // The init function only adds an item to an empty table, so the answer's way into
+    // config.init is the one the --set test above checks.
+    expect(result.stdout).toContain('done: 1 app initialised');
   });
 });
