@@ -174,8 +174,9 @@ export interface WriteResponseOptions {
 /**
  * Sends `response` to a node:http ServerResponse. Resolves once the whole
  * response is handed to the connection; rejects when the send fails (the
- * client went away, a streamed body failed, a `File` is missing). Sets
- * `content-length` on the response's headers for text and byte bodies.
+ * client went away, a streamed body failed, a `File` is missing, node:http
+ * refused a header; it never throws). Sets `content-length` on the
+ * response's headers for text and byte bodies.
  */
 export function writeResponse(res: ServerResponse, response: Response, options?: WriteResponseOptions): Promise<void> {
   try {

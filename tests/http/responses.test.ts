@@ -140,6 +140,12 @@ describe('writeResponse through node:http', () => {
     expect((error as ExceptionResponse).code).toBe('not_found');
   });
 
+  it('rejects, and never throws, when node:http refuses a header value', async () => {
+    const url = answer('/bad-header', () => new Text('never sent', { headers: { 'x-broken': 'a\nb' } }));
+    expect((await fetch(url)).status).toBe(599);
+    expect(await outcomes.get('/bad-header')).toMatchObject({ code: 'ERR_INVALID_CHAR' });
+  });
+
   it('keeps a File inside its root folder', async () => {
     const inside = await fetch(answer('/rooted', () => new File('page.html', { root: dir })));
     expect(await inside.text()).toBe('<h1>hi</h1>');
