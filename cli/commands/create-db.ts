@@ -78,15 +78,16 @@ async function pushStep(
   const memory = await PushMemory.load(projectDir);
   const schemaNames = schemaFilters(schema);
   const models = await modelsFingerprint(schema, schemaNames);
-  const before = { models, catalog: await catalogFingerprint(session.planner, schemaNames) };
-  if (memory.unchanged(where, before)) {
+  const state = () => databaseState(session, models, schemaNames, output);
+  const before = await state();
+  if (before !== undefined && memory.unchanged(where, before)) {
     output.info(`up to date: neither the models nor the database changed since the last create_db (delete ${PUSH_MEMORY_FILE} to compare anyway)`);
     return 0;
   }
   output.info('comparing the models with the database…');
   const plan = await planPush(schema, session.planner, { target: where });
   if (plan.statements.length === 0) {
-    await remember(memory, where, before, output);
+    if (before !== undefined) await remember(memory, where, before, output);
     output.info('up to date: nothing to do');
     return 0;
   }
@@ -109,8 +110,25 @@ async function pushStep(
   await session.applyInTransaction((runner) => applyStatements(runner, plan.statements, output));
   output.info(`applied ${count} statement${count === 1 ? '' : 's'}`);
   // Read after the commit: the catalog as this push left it.
-  await remember(memory, where, { models, catalog: await catalogFingerprint(session.planner, schemaNames) }, output);
+  const after = await state();
+  if (after !== undefined) await remember(memory, where, after, output);
   return 0;
+}
+
+/** The models' and the catalog's hashes; undefined (compare in full, remember nothing) when the catalog cannot be read. */
+async function databaseState(
+  session: PushSession,
+  models: string,
+  schemaNames: readonly string[],
+  output: Output,
+): Promise<{ models: string; catalog: string } | undefined> {
+  try {
+    return { models, catalog: await catalogFingerprint(session.planner, schemaNames) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    output.warn(`could not read the database's catalog state (${reason}); comparing in full, and this push is not recorded`);
+    return undefined;
+  }
 }
 
 /** Records the push; failing to (a read-only folder) only costs the next run a full comparison. */

@@ -8,9 +8,9 @@
  * - the models: a hash of drizzle-kit's snapshot of the collected schema
  *   (every table, column, index, constraint…), with drizzle-kit's version;
  * - the database: a hash of the identity and row version (`xmin`) of every
- *   catalog row that describes the pushed schemas. Any DDL on them, by
- *   anyone, writes new catalog rows; so does dropping and re-creating the
- *   database (new oids).
+ *   catalog row that describes the pushed schemas, with the names and column
+ *   types. Any DDL on them, by anyone, writes new catalog rows; so does
+ *   dropping and re-creating the database (new oids).
  * When either differs, or nothing is remembered, the full comparison runs.
  *
  * Kept in `.backendts/create_db.json`, keyed by the database's description
@@ -92,6 +92,9 @@ function catalogQuery(schemaNames: readonly string[]): string {
   const names = schemaNames.map((name) => `'${name.replace(/'/g, "''")}'`).join(', ');
   // Each catalog that holds part of a table's, type's or sequence's definition,
   // as (oid or key, xmin): a row written by any later DDL changes the hash.
+  // Names and column types go in as well, so two databases built by the same
+  // sequence of transactions (a fresh server each time) still differ when
+  // their definitions do.
   return `
     with ns as (select oid from pg_namespace where nspname in (${names})),
     rel as (select oid from pg_class where relnamespace in (select oid from ns)),
@@ -99,15 +102,16 @@ function catalogQuery(schemaNames: readonly string[]): string {
     select md5(coalesce(string_agg(part, ',' order by part), '')) as fingerprint from (
       select 'd' || oid::text as part from pg_database where datname = current_database()
       union all select 'n' || oid || ':' || xmin from pg_namespace where oid in (select oid from ns)
-      union all select 'c' || oid || ':' || xmin from pg_class where oid in (select oid from rel)
-      union all select 'a' || attrelid || '.' || attnum || ':' || xmin from pg_attribute where attrelid in (select oid from rel) and attnum > 0
+      union all select 'c' || oid || ':' || xmin || ':' || relname || ':' || relkind::text from pg_class where oid in (select oid from rel)
+      union all select 'a' || attrelid || '.' || attnum || ':' || xmin || ':' || attname || ':' || atttypid || ':' || atttypmod || ':' || attnotnull
+        from pg_attribute where attrelid in (select oid from rel) and attnum > 0
       union all select 'f' || oid || ':' || xmin from pg_attrdef where adrelid in (select oid from rel)
-      union all select 'k' || oid || ':' || xmin from pg_constraint where connamespace in (select oid from ns)
+      union all select 'k' || oid || ':' || xmin || ':' || conname || ':' || contype::text from pg_constraint where connamespace in (select oid from ns)
       union all select 'i' || indexrelid || ':' || xmin from pg_index where indrelid in (select oid from rel)
       union all select 's' || seqrelid || ':' || xmin from pg_sequence where seqrelid in (select oid from rel)
       union all select 'r' || oid || ':' || xmin from pg_rewrite where ev_class in (select oid from rel)
       union all select 'p' || oid || ':' || xmin from pg_policy where polrelid in (select oid from rel)
-      union all select 't' || oid || ':' || xmin from pg_type where oid in (select oid from typ)
+      union all select 't' || oid || ':' || xmin || ':' || typname from pg_type where oid in (select oid from typ)
       union all select 'e' || oid || ':' || xmin from pg_enum where enumtypid in (select oid from typ)
     ) parts`;
 }
