@@ -1,7 +1,8 @@
 /**
  * The HTTP suite: seeds the users table, then for each round starts every
- * contender in turn, checks its answers, loads each route (warm-up, then the
- * measured run) and reads its memory, and stops it. Medians over the rounds.
+ * contender and checks its answers, loads each route on each contender in
+ * turn (warm-up, then the measured run) reading its CPU time and memory, and
+ * stops them all. Medians over the rounds.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -26,6 +27,27 @@ function freePort() {
 }
 
 const log = (line) => process.stderr.write(`${line}\n`);
+
+/** Starts every contender on a port of its own and checks its answers; a map of key → { server, port }. */
+async function startAll(contenders, { databaseUrl, pgliteDir, poolSize }) {
+  const servers = new Map();
+  try {
+    for (const key of contenders) {
+      const contender = CONTENDERS[key];
+      const port = await freePort();
+      const env = contenderEnv(key, { port, databaseUrl, pgliteDir, poolSize });
+      const server = await startServer({ label: contender.label, command: contender.command, args: contender.args, env, cwd: ROOT, port });
+      servers.set(key, { server, port });
+      await checkResponses(contender.label, port);
+    }
+  } catch (error) {
+    await Promise.all([...servers.values()].map(({ server }) => server.stop()));
+    throw error;
+  }
+  // The answers checked above wrote a row each: start from the seeded table.
+  await resetPostgres(databaseUrl);
+  return servers;
+}
 
 /**
  * Runs the HTTP suite with the options of lib/options.mjs; resolves to
@@ -52,17 +74,16 @@ export async function runHttpSuite(options) {
       await seedPglite(pgliteDir);
     }
     for (let round = 0; round < rounds; round++) {
-      // Rotate the order each round so no contender always runs first (or last) on a warming machine.
-      const order = contenders.map((_, index) => contenders[(index + round) % contenders.length]);
-      for (const key of order) {
-        const contender = CONTENDERS[key];
-        const port = await freePort();
-        const env = contenderEnv(key, { port, databaseUrl, pgliteDir, poolSize });
-        log(`http: round ${round + 1}/${rounds}: ${contender.label}`);
-        const server = await startServer({ label: contender.label, command: contender.command, args: contender.args, env, cwd: ROOT, port });
-        try {
-          await checkResponses(contender.label, port);
-          for (const route of routes) {
+      log(`http: round ${round + 1}/${rounds}: starting ${contenders.length} servers`);
+      const servers = await startAll(contenders, { databaseUrl, pgliteDir, poolSize });
+      try {
+        for (const route of routes) {
+          // Contenders take turns on one route, back to back, so a slow spell of this
+          // shared machine (they last minutes) falls on all of them, not on one. The
+          // order rotates each round so no contender always goes first or last.
+          const order = contenders.map((_, index) => contenders[(index + round) % contenders.length]);
+          for (const key of order) {
+            const { server, port } = servers.get(key);
             let cpuBefore = 0;
             const result = await loadRoute({ port, route, connections, warmup, duration, onMeasure: () => (cpuBefore = server.cpuSeconds()) });
             const cpuPerRequest = ((server.cpuSeconds() - cpuBefore) / Math.max(result.total, 1)) * 1e6;
@@ -72,14 +93,16 @@ export async function runHttpSuite(options) {
             sample.p99.push(result.p99);
             sample.rss.push(server.rssMiB());
             sample.errors += result.errors + result.timeouts + result.non2xx;
-            log(`  ${route}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99} ms, ${Math.round(cpuPerRequest)} µs CPU/req, ` +
-              `RSS ${Math.round(server.rssMiB())} MiB${result.errors + result.non2xx ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ''}`);
+            log(`  ${route}, ${CONTENDERS[key].label}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99} ms, ` +
+              `${Math.round(cpuPerRequest)} µs CPU/req, RSS ${Math.round(server.rssMiB())} MiB` +
+              `${result.errors + result.non2xx ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ''}`);
+            // Each contender writes to the same table: start the next from the seeded rows.
+            // The embedded folder serves one contender only: its extra rows bother no one (reads stay within 1..10,000).
+            if (route === 'users-write' && CONTENDERS[key].database === 'postgres') await resetPostgres(databaseUrl);
           }
-        } finally {
-          await server.stop();
         }
-        // The embedded folder serves one contender only: its extra rows bother no one (reads stay within 1..10,000).
-        if (contender.database === 'postgres') await resetPostgres(databaseUrl);
+      } finally {
+        await Promise.all([...servers.values()].map(({ server }) => server.stop()));
       }
     }
   } finally {
