@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Backendts, Logger } from './backendts.js';
 import type { CurrentRequest } from './current-request.js';
 import { ExceptionResponse, isExceptionResponse, predefinedErrors, type ErrorRegistry } from './error-list.js';
-import { runAll, runEach, type HookRunner } from './hooks.js';
+import { isPromiseLike, runAll, runEach, type HookRunner } from './hooks.js';
 import type { HostCheck } from './hosts.js';
 import {
   runHandlerMiddlewares,
@@ -55,10 +55,6 @@ const HEAD = Object.freeze({ head: true });
  * promise, and every await, costs a share of each request.
  */
 type Step<T> = T | Promise<T>;
-
-function isPromiseLike<T>(value: Step<T> | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
-}
 
 /** Calls `next` with the step's result, at once when it is already there. */
 function then<T, U>(step: Step<T> | PromiseLike<T>, next: (value: T) => Step<U>): Step<U> {

@@ -181,6 +181,7 @@ async function finishAll(
   return errors;
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<void> {
-  return value !== undefined && value !== null && typeof (value as PromiseLike<void>).then === 'function';
+/** True for a promise or any other thenable: something to wait for. */
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return value !== undefined && value !== null && typeof (value as PromiseLike<T>).then === 'function';
 }
