@@ -9,7 +9,7 @@ import { collectSchema } from '../../codegen/collect.js';
 import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
 import { planPush, schemaFilters, type PushPlan } from '../create-db/plan.js';
-import { catalogFingerprint, modelsFingerprint, PushMemory, PUSH_MEMORY_FILE } from '../create-db/push-memory.js';
+import { catalogFingerprint, modelsFingerprint, PushMemory, PUSH_MEMORY_FILE, type PushState } from '../create-db/push-memory.js';
 import { pgliteState, withPglitePush } from '../create-db/pglite.js';
 import { ensurePostgresDatabase, withPostgresPush } from '../create-db/postgres.js';
 import type { PushSession } from '../create-db/sql-runner.js';
@@ -121,7 +121,7 @@ async function databaseState(
   models: string,
   schemaNames: readonly string[],
   output: Output,
-): Promise<{ models: string; catalog: string } | undefined> {
+): Promise<PushState | undefined> {
   try {
     return { models, catalog: await catalogFingerprint(session.planner, schemaNames) };
   } catch (error) {
@@ -132,7 +132,7 @@ async function databaseState(
 }
 
 /** Records the push; failing to (a read-only folder) only costs the next run a full comparison. */
-async function remember(memory: PushMemory, where: string, state: { models: string; catalog: string }, output: Output): Promise<void> {
+async function remember(memory: PushMemory, where: string, state: PushState, output: Output): Promise<void> {
   try {
     await memory.remember(where, state);
   } catch (error) {

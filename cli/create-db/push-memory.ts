@@ -29,8 +29,8 @@ import type { SqlRunner } from './sql-runner.js';
 /** The file, inside the project folder. */
 export const PUSH_MEMORY_FILE = path.join(GENERATED_DIR, 'create_db.json');
 
-/** The state of one database right after a push. */
-interface Remembered {
+/** The state of a database and the models: the models' hash and the catalog's. */
+export interface PushState {
   models: string;
   catalog: string;
 }
@@ -39,16 +39,16 @@ interface Remembered {
 export class PushMemory {
   private constructor(
     private readonly file: string,
-    private readonly entries: Record<string, Remembered>,
+    private readonly entries: Record<string, PushState>,
   ) {}
 
   /** Reads the project's memory; an absent or unreadable file remembers nothing. */
   static async load(projectDir: string): Promise<PushMemory> {
     const file = path.join(projectDir, PUSH_MEMORY_FILE);
-    let entries: Record<string, Remembered> = {};
+    let entries: Record<string, PushState> = {};
     try {
       const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) entries = parsed as Record<string, Remembered>;
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) entries = parsed as Record<string, PushState>;
     } catch {
       // Nothing remembered: the full comparison runs.
     }
@@ -56,13 +56,13 @@ export class PushMemory {
   }
 
   /** True when the database and the models are exactly as right after the last push to it. */
-  unchanged(database: string, now: Remembered): boolean {
+  unchanged(database: string, now: PushState): boolean {
     const last = this.entries[database];
     return last !== undefined && last.models === now.models && last.catalog === now.catalog;
   }
 
   /** Records the state right after a push (written whole, through a temporary file). */
-  async remember(database: string, now: Remembered): Promise<void> {
+  async remember(database: string, now: PushState): Promise<void> {
     this.entries[database] = now;
     await mkdir(path.dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
