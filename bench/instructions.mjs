@@ -15,15 +15,12 @@
  * Slow: the server runs about 50 times slower under callgrind.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkResponses } from './lib/check-responses.mjs';
-import { CONTENDERS, ROOT, contenderEnv } from './lib/contenders.mjs';
+import { ROOT } from './lib/contenders.mjs';
 import { loadRoute } from './lib/load.mjs';
-import { ALL_CONTENDERS, ALL_ROUTES } from './lib/options.mjs';
-import { createDatabase, dropDatabase, resetPostgres, seedPglite, seedPostgres, uniqueName } from './lib/postgres.mjs';
+import { chosenContender, withSeededDatabase } from './lib/one-contender.mjs';
+import { resetPostgres } from './lib/postgres.mjs';
 import { startServer } from './lib/server-process.mjs';
 
 const { values } = parseArgs({
@@ -37,20 +34,16 @@ const { values } = parseArgs({
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
-if (!ALL_CONTENDERS.includes(values.contender)) throw new Error(`--contender: one of ${ALL_CONTENDERS.join(', ')}`);
-if (!ALL_ROUTES.includes(values.route)) throw new Error(`--route: one of ${ALL_ROUTES.join(', ')}`);
+const contender = chosenContender(values);
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
 } catch {
   throw new Error('valgrind is not installed: apt-get install valgrind');
 }
 
-const contender = CONTENDERS[values.contender];
 const port = Number(values.port);
 const counted = Number(values.requests);
 const warmup = Number(values['warmup-requests']);
-const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'backendts-bench-pglite-'));
-const dbName = uniqueName('instructions');
 
 /** Instructions the server executed from start to exit, having served `amount` requests of the route. */
 async function instructionsFor(amount, env) {
@@ -74,11 +67,7 @@ async function instructionsFor(amount, env) {
   return Number(match[1]);
 }
 
-try {
-  const databaseUrl = await createDatabase(values['pg-url'], dbName);
-  if (contender.database === 'pglite') await seedPglite(pgliteDir);
-  else await seedPostgres(databaseUrl);
-  const env = contenderEnv(values.contender, { port, databaseUrl, pgliteDir, poolSize: 10 });
+await withSeededDatabase({ key: values.contender, pgUrl: values['pg-url'], port, purpose: 'instructions' }, async ({ env, databaseUrl }) => {
   console.log(`${contender.label}, ${values.route}: counting ${warmup} then ${warmup + counted} requests under callgrind…`);
   const base = await instructionsFor(warmup, env);
   // Writes add rows: start the second run from the same table.
@@ -87,7 +76,4 @@ try {
   const perRequest = (total - base) / counted;
   console.log(`${contender.label}, ${values.route}: ${Math.round(perRequest / 100) / 10} k instructions a request ` +
     `(${base.toLocaleString('en')} for ${warmup} requests, ${total.toLocaleString('en')} for ${warmup + counted})`);
-} finally {
-  await dropDatabase(values['pg-url'], dbName).catch(() => {});
-  rmSync(pgliteDir, { recursive: true, force: true });
-}
+});

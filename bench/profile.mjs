@@ -8,16 +8,15 @@
  *
  * The .cpuprofile is kept (path printed) for Chrome DevTools or speedscope.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkResponses } from './lib/check-responses.mjs';
-import { CONTENDERS, ROOT, contenderEnv } from './lib/contenders.mjs';
+import { ROOT } from './lib/contenders.mjs';
 import { summariseProfile } from './lib/cpu-profile.mjs';
 import { loadRoute } from './lib/load.mjs';
-import { ALL_CONTENDERS, ALL_ROUTES } from './lib/options.mjs';
-import { createDatabase, dropDatabase, seedPglite, seedPostgres, uniqueName } from './lib/postgres.mjs';
+import { chosenContender, withSeededDatabase } from './lib/one-contender.mjs';
 import { startServer } from './lib/server-process.mjs';
 
 const { values } = parseArgs({
@@ -32,22 +31,13 @@ const { values } = parseArgs({
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
-if (!ALL_CONTENDERS.includes(values.contender)) throw new Error(`--contender: one of ${ALL_CONTENDERS.join(', ')}`);
-if (!ALL_ROUTES.includes(values.route)) throw new Error(`--route: one of ${ALL_ROUTES.join(', ')}`);
-
-const contender = CONTENDERS[values.contender];
+const contender = chosenContender(values);
 const port = Number(values.port);
 const profileDir = mkdtempSync(path.join(os.tmpdir(), 'backendts-bench-profile-'));
-const pgliteDir = mkdtempSync(path.join(os.tmpdir(), 'backendts-bench-pglite-'));
-const dbName = uniqueName('profile');
 // The measured run's span, so start-up and warm-up are left out of the summary.
 const window = { from: 0, to: 0 };
 let requests = 0;
-try {
-  const databaseUrl = await createDatabase(values['pg-url'], dbName);
-  if (contender.database === 'pglite') await seedPglite(pgliteDir);
-  else await seedPostgres(databaseUrl);
-  const env = contenderEnv(values.contender, { port, databaseUrl, pgliteDir, poolSize: 10 });
+await withSeededDatabase({ key: values.contender, pgUrl: values['pg-url'], port, purpose: 'profile' }, async ({ env }) => {
   const server = await startServer({
     label: contender.label,
     command: contender.command,
@@ -87,7 +77,4 @@ try {
     console.log('\nself time by function:');
     for (const { name: fn, ms } of summary.functions.slice(0, top)) console.log(`  ${pct(ms)}  ${fn}`);
   }
-} finally {
-  await dropDatabase(values['pg-url'], dbName).catch(() => {});
-  rmSync(pgliteDir, { recursive: true, force: true });
-}
+});
