@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backendts, formatError } from '../../runtime/index.js';
 import { setDatabaseHooks } from '../../runtime/db/index.js';
-import { call, createTestDatabase, databaseSection, deferred, FIXTURES, quietLogger, serveShop, SHOP_SCHEMA, tag, type TestDatabase } from './support.js';
+import { call, createTestDatabase, databaseSection, FIXTURES, holdRequests, quietLogger, serveShop, SHOP_SCHEMA, tag, type TestDatabase } from './support.js';
 
 let database: TestDatabase;
 
@@ -55,17 +55,11 @@ describe('a database lost mid-run', () => {
     const shop = await serveShop(databaseSection('postgres', database.name), { schema: false });
     try {
       const owner = tag('lost');
-      const reached = deferred();
-      const goOn = deferred();
-      shop.bp.context.probe = async (which) => {
-        if (which !== owner) return;
-        reached.resolve();
-        await goOn.promise;
-      };
+      const held = holdRequests(shop, [owner]);
       const reply = call(`${shop.url}/hold`, 'POST', { owner });
-      await reached.promise;
+      await held.reached;
       await database.terminateAll();
-      goOn.resolve();
+      held.release();
       const lost = await reply;
       expect(lost.status).toBe(503);
       expect(lost.json.code).toBe('service_unavailable');
@@ -83,18 +77,12 @@ describe('transaction_timeout', () => {
     const shop = await serveShop(databaseSection('postgres', database.name, { transaction_timeout: '200ms' }), { schema: false });
     try {
       const owner = tag('slow');
-      const reached = deferred();
-      const goOn = deferred();
-      shop.bp.context.probe = async (which) => {
-        if (which !== owner) return;
-        reached.resolve();
-        await goOn.promise;
-      };
+      const held = holdRequests(shop, [owner]);
       const reply = call(`${shop.url}/hold`, 'POST', { owner });
-      await reached.promise;
+      await held.reached;
       // Wait until the server has ended the transaction on its own.
       while ((await database.busy()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-      goOn.resolve();
+      held.release();
       expect((await reply).status).toBe(500);
       const [row] = await database.sql`select count(*)::int as n from notes where owner = ${owner}`;
       expect(row!.n).toBe(0);

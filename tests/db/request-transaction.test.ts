@@ -8,7 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDbEngine, getDbSession, onCommit, type DbEngine } from '../../runtime/db/index.js';
 import { notes } from '../../fixtures/db/shop/apps/store/db/models.js';
-import { createTestDatabase, databaseSection, call, deferred, serveShop, tag, type Shop, type TestDatabase } from './support.js';
+import { createTestDatabase, databaseSection, call, deferred, holdRequests, serveShop, tag, type Shop, type TestDatabase } from './support.js';
 
 describe.each(['postgres', 'pglite'] as const)('the request transaction on %s', (driver) => {
   let database: TestDatabase | undefined;
@@ -178,21 +178,14 @@ describe.each(['postgres', 'pglite'] as const)('the request transaction on %s', 
 
   it('answers 503 when no transaction can start within pool_timeout, then recovers', async () => {
     const holders = Array.from({ length: driver === 'postgres' ? 10 : 1 }, () => tag('holder'));
-    const reached = new Map(holders.map((owner) => [owner, deferred()]));
-    const goOn = deferred();
-    shop.bp.context.probe = async (which) => {
-      const arrived = reached.get(which);
-      if (arrived === undefined) return;
-      arrived.resolve();
-      await goOn.promise;
-    };
-    const held = holders.map((owner) => call(`${shop.url}/hold`, 'POST', { owner }));
-    await Promise.all([...reached.values()].map((arrived) => arrived.promise));
+    const held = holdRequests(shop, holders);
+    const replies = holders.map((owner) => call(`${shop.url}/hold`, 'POST', { owner }));
+    await held.reached;
     const waited = await call(`${shop.url}/notes`, 'POST', { owner: tag('waiting') });
     expect(waited.status).toBe(503);
     expect(waited.json.code).toBe('service_unavailable');
-    goOn.resolve();
-    expect((await Promise.all(held)).map((reply) => reply.status)).toEqual(holders.map(() => 200));
+    held.release();
+    expect((await Promise.all(replies)).map((reply) => reply.status)).toEqual(holders.map(() => 200));
     expect((await call(`${shop.url}/notes`, 'POST', { owner: tag('after') })).status).toBe(200);
     await expectNothingHeld();
   });

@@ -142,6 +142,27 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   return { promise, resolve };
 }
 
+/** Requests held inside the shop's /hold handler (past their first statement). */
+export interface HeldRequests {
+  /** Resolves once every owner's request has reached the handler's probe. */
+  reached: Promise<void>;
+  /** Lets the held requests go on. */
+  release(): void;
+}
+
+/** Holds the /hold requests of `owners` at the handler's probe until released; others pass. */
+export function holdRequests(shop: Shop, owners: readonly string[]): HeldRequests {
+  const arrivals = new Map(owners.map((owner) => [owner, deferred()]));
+  const goOn = deferred();
+  shop.bp.context.probe = async (which) => {
+    const arrived = arrivals.get(which);
+    if (arrived === undefined) return;
+    arrived.resolve();
+    await goOn.promise;
+  };
+  return { reached: Promise.all([...arrivals.values()].map((arrived) => arrived.promise)).then(() => undefined), release: () => goOn.resolve() };
+}
+
 /** A unique owner tag for one test's rows. */
 export function tag(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
