@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, request, runCliOk, startServer, typeCheck, type RunningServer } from './support/cli.js';
-import { databaseExists, sessionsLeftOn, sessionsOn } from './support/databases.js';
-import { copyFixture, DRIVERS, E2E_TIMEOUT, removeDir, testDatabase, type Driver } from './support/projects.js';
+import { databaseExists } from './support/databases.js';
+import { copyFixture, DRIVERS, E2E_TIMEOUT, expectCleanStop, removeDir, testDatabase, transactionsLeftOpen, type Driver } from './support/projects.js';
 
 describe.each(DRIVERS)('the example project on %s', { timeout: E2E_TIMEOUT }, (driver: Driver) => {
   let projectDir = '';
@@ -162,19 +162,14 @@ describe.each(DRIVERS)('the example project on %s', { timeout: E2E_TIMEOUT }, (d
     if (driver === 'postgres') {
       expect(await db.query('select id from posts where title = $1', ['Never saved'])).toEqual([]);
       // Every request's transaction has ended: nothing holds a transaction open.
-      const states = await sessionsOn(db.name!);
-      expect(states.filter((row) => row.state?.startsWith('idle in transaction'))).toEqual([]);
+      expect(await transactionsLeftOpen(db)).toBe(0);
     }
   });
 
   it('stops on SIGTERM with exit code 0 and leaves no connection open', async () => {
-    const result = await server!.stop();
+    const running = server!;
     server = undefined;
-    expect(result.signal).toBeNull();
-    expect(result.code).toBe(0);
-    if (db.name) expect(await sessionsLeftOn(db.name)).toBe(0);
-    // The embedded database's folder lock is released, so the next command may open it.
-    else expect(existsSync(path.join(projectDir, '.backendts', 'db', 'backendts.lock'))).toBe(false);
+    await expectCleanStop(running, db, projectDir);
   });
 
   it('kept exactly the committed rows, as read directly from the database', async () => {

@@ -8,8 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, request, runCli, runCliOk, startServer, typeCheck, type RunningServer } from './support/cli.js';
-import { postgresUrl, sessionsLeftOn, sessionsOn } from './support/databases.js';
-import { DRIVERS, E2E_TIMEOUT, linkDependencies, makeWorkspace, removeDir, testDatabase, type Driver } from './support/projects.js';
+import { postgresUrl } from './support/databases.js';
+import { DRIVERS, E2E_TIMEOUT, expectCleanStop, linkDependencies, makeWorkspace, removeDir, testDatabase, transactionsLeftOpen, type Driver } from './support/projects.js';
 
 /** A second model module for the scaffolded `hello` app: what a user adds next to the generated one. */
 const CATALOG_MODELS = `import { integer, pgTable, varchar } from 'drizzle-orm/pg-core';
@@ -181,19 +181,14 @@ describe.each(DRIVERS)('a project scaffolded by create_project on %s', { timeout
     expect(broken.status).toBe(500);
     if (driver === 'postgres') {
       expect(await db.query('select id from reviews where body = any($1)', [['Gone', 'No product']])).toEqual([]);
-      const states = await sessionsOn(db.name!);
-      expect(states.filter((row) => row.state?.startsWith('idle in transaction'))).toEqual([]);
+      expect(await transactionsLeftOpen(db)).toBe(0);
     }
   });
 
   it('stops on SIGTERM with exit code 0 and leaves no connection open', async () => {
-    const result = await server!.stop();
+    const running = server!;
     server = undefined;
-    expect(result.signal).toBeNull();
-    expect(result.code).toBe(0);
-    if (db.name) expect(await sessionsLeftOn(db.name)).toBe(0);
-    // The embedded database's folder lock is released, so the next command may open it.
-    else expect(existsSync(path.join(projectDir, '.backendts', 'db', 'backendts.lock'))).toBe(false);
+    await expectCleanStop(running, db, projectDir);
   });
 
   it('kept exactly the committed rows, as read directly from the database', async () => {

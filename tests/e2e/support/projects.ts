@@ -2,13 +2,14 @@
  * Temporary project folders for the end-to-end tests, and the database each
  * one runs on: the embedded PGlite default or a fresh PostgreSQL database.
  */
-import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
-import { repoRoot } from './cli.js';
-import { dropDatabase, queryPostgres, uniqueDatabaseName, withPglite } from './databases.js';
+import { expect } from 'vitest';
+import { repoRoot, type RunningServer } from './cli.js';
+import { dropDatabase, queryPostgres, sessionsLeftOn, sessionsOn, uniqueDatabaseName, withPglite } from './databases.js';
 
 /** The two engines every end-to-end case runs on. */
 export const DRIVERS = ['postgres', 'pglite'] as const;
@@ -100,4 +101,21 @@ export function testDatabase(driver: Driver, pgliteDir: () => string): TestDatab
     read: (fn) => withPglite(pgliteDir(), (db) => fn(onPglite(db))),
     drop: async () => {},
   };
+}
+
+/** Sessions of the test database left idle inside a transaction (0 on PGlite, where a server holds the folder). */
+export async function transactionsLeftOpen(db: TestDatabase): Promise<number> {
+  if (db.name === undefined) return 0;
+  const states = await sessionsOn(db.name);
+  return states.filter((row) => row.state?.startsWith('idle in transaction')).reduce((sum, row) => sum + row.count, 0);
+}
+
+/** Stops the server with SIGTERM; it must exit 0 and leave nothing behind: no PostgreSQL session, no folder lock. */
+export async function expectCleanStop(server: RunningServer, db: TestDatabase, projectDir: string): Promise<void> {
+  const result = await server.stop();
+  expect(result.signal).toBeNull();
+  expect(result.code).toBe(0);
+  if (db.name) expect(await sessionsLeftOn(db.name)).toBe(0);
+  // The embedded database's folder lock is released, so the next command may open it.
+  else expect(existsSync(path.join(projectDir, '.backendts', 'db', 'backendts.lock'))).toBe(false);
 }
