@@ -4,7 +4,7 @@
  * (one referencing the other), then codegen, create_db and run through the
  * real CLI, on PostgreSQL and on the embedded PGlite default.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, request, runCli, runCliOk, startServer, typeCheck, type RunningServer } from './support/cli.js';
