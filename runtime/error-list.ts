@@ -71,6 +71,12 @@ export const predefinedErrors = new ErrorList(
   new ErrorCode('unsupported_media_type', 'Unsupported media type.', 415),
   new ErrorCode('request_too_large', 'The request body is too large.', 413),
   new ErrorCode('service_unavailable', 'The service is unavailable.', 503),
+  new ErrorCode(
+    'commit_outcome_unknown',
+    "The connection to the database was lost while the request's changes were being committed: they may or may not have been saved. Check before retrying.",
+    500,
+  ),
+  new ErrorCode('client_closed_request', 'The client closed the connection before the response was ready.', 499),
 );
 
 /** Names of the predefined error codes. */
@@ -84,7 +90,9 @@ export type PredefinedErrorCode =
   | 'bad_request'
   | 'unsupported_media_type'
   | 'request_too_large'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  | 'commit_outcome_unknown'
+  | 'client_closed_request';
 
 /** Options of {@link ExceptionResponse}. */
 export interface ExceptionResponseOptions {

@@ -24,7 +24,7 @@ import {
 } from './middlewares.js';
 import { readBody } from './body.js';
 import { collectInput, validateData } from './data-handler.js';
-import { clientGone, Request } from './request.js';
+import { clientGone, committing, Request } from './request.js';
 import { startResponse, writeResponse, type Response } from './responses.js';
 import type { Route } from './routes.js';
 import type { Router } from './router.js';
@@ -65,27 +65,33 @@ function then<T, U>(step: Step<T> | PromiseLike<T>, next: (value: T) => Step<U>)
 export function handleRequest(runtime: Runtime, req: IncomingMessage, res: ServerResponse): Step<void> {
   runtime.inFlight.add();
   let pending: Step<void>;
+  let request: Request | undefined;
   try {
-    const request = new Request(runtime.bp, req);
+    const made = (request = new Request(runtime.bp, req));
     res.once('close', () => {
-      if (!res.writableFinished) request[clientGone]();
+      if (!res.writableFinished) made[clientGone]();
     });
-    pending = runtime.current.run(request, () => respond(runtime, request, res));
+    pending = runtime.current.run(made, () => respond(runtime, made, res));
   } catch (error) {
     unexpected(runtime, res, error);
     pending = undefined;
   }
   if (pending === undefined) {
-    runtime.inFlight.done();
+    ended(runtime, request);
     return undefined;
   }
   return pending.then(
-    () => runtime.inFlight.done(),
+    () => ended(runtime, request),
     (error: unknown) => {
       unexpected(runtime, res, error);
-      runtime.inFlight.done();
+      ended(runtime, request);
     },
   );
+}
+
+function ended(runtime: Runtime, request: Request | undefined): void {
+  if (request?.[committing]) runtime.inFlight.endCommit();
+  runtime.inFlight.done();
 }
 
 /** Only a bug in the framework gets here; the client still gets an answer. */
@@ -116,6 +122,9 @@ function respond(runtime: Runtime, request: Request, res: ServerResponse): Step<
 function succeeded(runtime: Runtime, request: Request, res: ServerResponse, response: Response): Step<void> {
   const onSuccess = runtime.hooks.list('success_response');
   if (onSuccess.length > 0) {
+    // From here the commit may be under way: a shutdown lets the request finish.
+    request[committing] = true;
+    runtime.inFlight.startCommit();
     let ran: Step<void>;
     try {
       ran = runEach(onSuccess, { request, response });

@@ -12,6 +12,9 @@ import type { Route } from './routes.js';
 /** Internal: called by the request path when the client has gone away. */
 export const clientGone = Symbol('backendts.clientGone');
 
+/** Internal: set by the request path once the request's `success_response` hooks (its commit) started. */
+export const committing = Symbol('backendts.committing');
+
 const NO_VARS: UrlVars = Object.freeze({}) as UrlVars;
 
 /** One HTTP request, as handlers, middlewares and hooks see it. */
@@ -36,6 +39,8 @@ export class Request {
   route: Route | undefined = undefined;
   /** The node:http request. */
   readonly raw: IncomingMessage;
+  /** Internal: see {@link committing}. */
+  [committing] = false;
 
   #rawQuery: string;
   #query: QueryValues | undefined;

@@ -12,6 +12,28 @@ import { BackendtsError } from './errors.js';
 export class InFlightRequests {
   #count = 0;
   #waiters: (() => void)[] = [];
+  /** Requests past the start of their `success_response` hooks: their commit has started, and its outcome must reach the client. */
+  #committing = 0;
+  #committed: (() => void)[] = [];
+
+  /** A request's `success_response` hooks (its commit) started. */
+  startCommit(): void {
+    this.#committing++;
+  }
+
+  /** A request that had started its commit ended (after `request_end`). */
+  endCommit(): void {
+    if (--this.#committing === 0 && this.#committed.length > 0) {
+      const waiters = this.#committed;
+      this.#committed = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /** Resolves true once no request is committing, or false after `timeout` ms. */
+  commitsDone(timeout: number): Promise<boolean> {
+    return waitFor(this.#committing === 0, this.#committed, timeout);
+  }
 
   /** The number of requests being handled. */
   get count(): number {
@@ -35,19 +57,25 @@ export class InFlightRequests {
 
   /** Resolves true once no request is in flight, or false after `timeout` ms. */
   idle(timeout: number): Promise<boolean> {
-    if (this.#count === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#waiters = this.#waiters.filter((wake) => wake !== onIdle);
-        resolve(false);
-      }, timeout);
-      const onIdle = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.#waiters.push(onIdle);
-    });
+    return waitFor(this.#count === 0, this.#waiters, timeout);
   }
+}
+
+/** Resolves true at once when `done`, else when woken through `waiters`, or false after `timeout` ms. */
+function waitFor(done: boolean, waiters: (() => void)[], timeout: number): Promise<boolean> {
+  if (done) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      const at = waiters.indexOf(wake);
+      if (at >= 0) waiters.splice(at, 1);
+      resolve(false);
+    }, timeout);
+    const wake = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    waiters.push(wake);
+  });
 }
 
 /** Where a server listens. */
@@ -104,16 +132,23 @@ export function startServer(listener: RequestListener, host: string, port: numbe
   });
 }
 
+/** The least time (ms) a request whose commit has started gets at shutdown to finish, past the shutdown timeout. */
+export const COMMIT_GRACE = 5_000;
+
 /**
  * Stops accepting connections, waits up to `timeout` ms for in-flight
- * requests, then closes every connection still open. Resolves true when all
- * requests finished in time, false when some were cut.
+ * requests, then closes every connection still open. A request whose commit
+ * has started when the time is up is not cut: its outcome is decided, so it
+ * gets up to `timeout` ms more (at least {@link COMMIT_GRACE}) to send it. Resolves true when all requests
+ * finished in time, false when some were cut.
  */
 export async function stopServer(server: Server, inFlight: InFlightRequests, timeout: number): Promise<boolean> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Idle keep-alive connections would otherwise hold `close` open until they time out.
   server.closeIdleConnections();
   const drained = await inFlight.idle(timeout);
+  // Still committing after the second wait: cut anyway, rather than never stop.
+  if (!drained) await inFlight.commitsDone(Math.max(timeout, COMMIT_GRACE));
   server.closeAllConnections();
   await closed;
   return drained;

@@ -6,7 +6,8 @@
  */
 import { BackendtsError } from '../errors.js';
 import type { DbEngine } from './engine.js';
-import { ScopeSession, type TransactionMode } from './scope-session.js';
+import { guardUnhandledRefusals } from './late-statements.js';
+import { ScopeSession, type ScopeOwner, type TransactionMode } from './scope-session.js';
 import { scopedDatabase } from './scoped-client.js';
 import type { AnySchema, DbSession, RegisteredSchema } from './types.js';
 
@@ -17,6 +18,16 @@ export type ScopeFunction = () => unknown;
 export interface GetDbSessionOptions {
   /** The transaction a scope gets (read from the route for requests); `'read-write'` when not given. */
   mode?: (key: object | string | number | symbol | bigint | boolean) => TransactionMode;
+  /** Names a scope in errors and log lines (for requests: method and path). */
+  label?: (key: unknown) => string;
+  /** A signal that aborts once nobody waits for the scope (for requests: the client left); a scope whose signal aborted opens no transaction. */
+  signal?: (key: unknown) => AbortSignal | undefined;
+  /**
+   * Where a statement refused after its scope ended is reported when nothing
+   * handled the refusal (a statement not awaited, or sent from a timer): it
+   * is logged there instead of ending the process. Defaults to the console.
+   */
+  report?: (error: Error) => void;
 }
 
 /** The getter `db_session()` plus the operations on the current scope's session. */
@@ -56,6 +67,12 @@ export function getDbSession<TSchema extends AnySchema = RegisteredSchema>(
   const byObject = new WeakMap<object, ScopeSession>();
   const byValue = new Map<unknown, ScopeSession>();
   const modeOf = options.mode ?? (() => 'read-write' as const);
+  const owner: ScopeOwner = {
+    ...(options.label && { label: options.label }),
+    ...(options.signal && { signal: options.signal }),
+    ...(options.report && { report: options.report }),
+  };
+  guardUnhandledRefusals();
 
   const currentKey = (): object | string | number | symbol | bigint | boolean => {
     let key: unknown;
@@ -72,7 +89,7 @@ export function getDbSession<TSchema extends AnySchema = RegisteredSchema>(
   const sessionFor = (key: object | string | number | symbol | bigint | boolean): ScopeSession => {
     let session = find(key);
     if (session === undefined) {
-      session = new ScopeSession(engine as unknown as DbEngine<AnySchema>, modeOf(key));
+      session = new ScopeSession(engine as unknown as DbEngine<AnySchema>, modeOf(key), key, owner);
       if (typeof key === 'object' || typeof key === 'function') byObject.set(key as object, session);
       else byValue.set(key, session);
     }

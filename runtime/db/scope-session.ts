@@ -1,15 +1,22 @@
 /**
  * The database session of one scope (one request): nothing until its first
  * statement, then one transaction held open until the scope commits, rolls
- * back or is released. Statements after the end are refused, so a handle
- * kept past its request can never write into someone else's connection.
+ * back or is released. Once the scope starts to end, statements are refused,
+ * so a handle kept past its request can never write outside its transaction.
+ *
+ * Every statement is counted while it is on its way: the commit waits until
+ * each one has its answer, so a statement that failed in flight turns the
+ * commit into a rollback instead of a COMMIT that PostgreSQL answers with
+ * ROLLBACK.
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type postgres from 'postgres';
+import { ExceptionResponse } from '../error-list.js';
 import { BackendtsError } from '../errors.js';
 import type { DbEngine } from './engine.js';
 import type { AnySchema } from './types.js';
 import { asServiceUnavailable, isConnectionError, reasonOf } from './faults.js';
+import { markRefusal, type RefusalReport } from './late-statements.js';
 import { describeTarget } from './settings.js';
 import { openTransaction, type HeldTransaction, type TransactionClient } from './transaction.js';
 
@@ -19,7 +26,17 @@ export type TransactionMode = 'read-write' | 'read-only' | false;
 /** What runs a scope's statements: its transaction, or the engine itself when it has none. */
 export type SessionClient = TransactionClient | postgres.Sql | PGlite;
 
-type Phase = 'idle' | 'open' | 'committed' | 'rolled-back' | 'released';
+/** What a session knows of its scope, shared by every session of one getter. */
+export interface ScopeOwner {
+  /** Names the scope in log lines (`POST /users`). */
+  label?(key: unknown): string;
+  /** Aborted when nobody waits for the scope any more (the client left): no transaction is opened then. */
+  signal?(key: unknown): AbortSignal | undefined;
+  /** Reports a refused statement that nothing handled. */
+  report?: RefusalReport;
+}
+
+type Phase = 'idle' | 'open' | 'ending' | 'committed' | 'rolled-back' | 'released';
 
 /** One scope's session; made by `getDbSession`'s getter on the scope's first use. */
 export class ScopeSession {
@@ -28,16 +45,22 @@ export class ScopeSession {
   /** The client once the transaction is open (statements then skip the wait on `#opening`). */
   #ready: SessionClient | undefined;
   #held: HeldTransaction | undefined;
-  /** The first statement error inside the transaction: PostgreSQL then refuses everything until rollback. */
+  /** The first statement error outside savepoints: PostgreSQL then refuses everything until rollback. */
   #aborted: unknown;
   #expired = false;
   #guard: NodeJS.Timeout | undefined;
   #afterCommit: (() => unknown)[] = [];
+  #committing: Promise<void> | undefined;
+  /** Statements (and nested transactions) sent and not yet answered. */
+  #pending = 0;
+  #whenSettled: (() => void) | undefined;
 
   constructor(
     private readonly engine: DbEngine<AnySchema>,
     /** The scope's mode, fixed when the session starts. */
     readonly mode: TransactionMode,
+    private readonly key: unknown,
+    private readonly owner: ScopeOwner,
   ) {}
 
   /** True when statements run in a transaction of the scope's own. */
@@ -50,26 +73,56 @@ export class ScopeSession {
     return this.#opening !== undefined;
   }
 
-  /** Runs one statement on the scope's client, opening the transaction first if needed. */
-  run<T>(statement: (client: SessionClient) => PromiseLike<T>): Promise<T> {
-    const ready = this.#readyClient();
-    if (ready === undefined) return this.#openThenRun(statement);
-    // The transaction is open: send at once, without waiting on the opening again.
-    try {
-      return Promise.resolve(statement(ready)).then(undefined, (error: unknown) => {
-        throw this.#failed(error);
-      });
-    } catch (error) {
-      return Promise.reject(this.#failed(error));
+  /** True when the scope's transaction was lost with its connection: nothing may be sent on it any more. */
+  get connectionLost(): boolean {
+    return this.#held?.over === true && (this.#phase === 'open' || this.#phase === 'ending');
+  }
+
+  /**
+   * Runs one statement, opening the transaction first if needed. `savepoint`
+   * is the client of a nested transaction the statement belongs to: its
+   * failure then aborts that savepoint only.
+   */
+  run<T>(statement: (client: SessionClient) => PromiseLike<T>, savepoint?: SessionClient): Promise<T> {
+    let client = savepoint;
+    if (client === undefined) {
+      client = this.#readyClient();
+      if (client === undefined) return this.#openThenRun(statement);
+    } else {
+      const refusal = this.#refusal('a statement');
+      if (refusal !== undefined) return Promise.reject(asServiceUnavailable(refusal));
     }
+    this.#pending++;
+    let sent: PromiseLike<T>;
+    try {
+      sent = statement(client);
+    } catch (error) {
+      const failure = this.#failed(error, savepoint !== undefined);
+      this.#settled();
+      return Promise.reject(failure);
+    }
+    return Promise.resolve(sent).then(
+      (value) => {
+        this.#settled();
+        return value;
+      },
+      (error: unknown) => {
+        const failure = this.#failed(error, savepoint !== undefined);
+        this.#settled();
+        throw failure;
+      },
+    );
   }
 
   async #openThenRun<T>(statement: (client: SessionClient) => PromiseLike<T>): Promise<T> {
-    const client = await this.#client();
+    this.#pending++;
     try {
+      const client = await this.#client();
       return await statement(client);
     } catch (error) {
-      throw this.#failed(error);
+      throw this.#failed(error, false);
+    } finally {
+      this.#settled();
     }
   }
 
@@ -79,35 +132,70 @@ export class ScopeSession {
     return this.#ready;
   }
 
-  /** Runs a nested transaction (a savepoint inside the scope's transaction); its errors do not abort the scope. */
-  async nested<T>(body: (client: SessionClient) => Promise<T>): Promise<T> {
-    const client = await this.#client();
+  /**
+   * Runs a nested transaction (a savepoint inside the scope's transaction, or
+   * a transaction of its own when the scope has none). `within` is the client
+   * of the savepoint it is nested in, if any. Its errors do not abort the scope.
+   */
+  async nested<T>(body: (client: SessionClient) => Promise<T>, within?: SessionClient): Promise<T> {
+    this.#pending++;
     try {
+      let client = within;
+      if (client === undefined) {
+        client = await this.#client();
+      } else {
+        const refusal = this.#refusal('a statement');
+        if (refusal !== undefined) throw refusal;
+      }
       return await body(client);
     } catch (error) {
-      if (isConnectionError(error)) throw this.#failed(error);
+      if (isConnectionError(error)) throw this.#failed(error, true);
       throw error;
+    } finally {
+      this.#settled();
     }
+  }
+
+  /** The error a nested transaction fails with when its connection was lost and its own error was caught. */
+  lostError(): BackendtsError {
+    return connectionLostError(this.engine);
   }
 
   /** Queues `fn` to run once the scope has committed; dropped on rollback. */
   onCommit(fn: () => unknown): void {
-    this.#refuseWhenEnded('onCommit()');
+    const refusal = this.#refusal('onCommit()');
+    if (refusal !== undefined) throw refusal;
     this.#afterCommit.push(fn);
   }
 
-  /** Commits the transaction (if one was opened), then runs the `onCommit` callbacks. Fails when the commit fails. */
-  async commit(): Promise<void> {
-    if (this.#phase === 'committed') return;
-    this.#refuseWhenEnded('commit()');
-    if (this.#opening !== undefined && this.transactional) {
-      // A failed open already failed the handler's statements; committing nothing must fail too.
+  /**
+   * Commits the transaction (if one was opened) once every statement sent has
+   * its answer, then runs the `onCommit` callbacks. Fails when nothing was
+   * committed, or with `commit_outcome_unknown` when the connection was lost
+   * after COMMIT was sent.
+   */
+  commit(): Promise<void> {
+    if (this.#committing !== undefined) return this.#committing;
+    const refusal = this.#refusal('commit()');
+    if (refusal !== undefined) return Promise.reject(asServiceUnavailable(refusal));
+    this.#committing = this.#commit();
+    return this.#committing;
+  }
+
+  async #commit(): Promise<void> {
+    const hadTransaction = this.#opening !== undefined && this.transactional;
+    // From here on, every new statement is refused: it would run after the COMMIT.
+    this.#phase = 'ending';
+    if (hadTransaction) {
       if (this.#ready === undefined) {
-        await this.#opening.catch((error: unknown) => {
+        // A failed open already failed the handler's statements; committing nothing must fail too.
+        await this.#opening!.catch((error: unknown) => {
           this.#phase = 'rolled-back';
           throw asServiceUnavailable(error);
         });
       }
+      // Statements still on their way belong to this transaction: their answers decide it.
+      if (this.#pending > 0 && !this.#expired) await new Promise<void>((resolve) => (this.#whenSettled = resolve));
       if (this.#expired) {
         this.#phase = 'rolled-back';
         throw timeoutError(this.engine);
@@ -117,7 +205,8 @@ export class ScopeSession {
         throw asServiceUnavailable(connectionLostError(this.engine));
       }
       if (this.#aborted !== undefined) {
-        await this.#end(false);
+        this.#phase = 'rolled-back';
+        await this.#end(false).catch(() => {});
         throw new BackendtsError(
           'BT_DB_TRANSACTION_ABORTED',
           `the request's transaction was aborted by a failed statement (${reasonOf(this.#aborted)}); nothing was committed`,
@@ -128,7 +217,7 @@ export class ScopeSession {
         await this.#end(true);
       } catch (error) {
         this.#phase = 'rolled-back';
-        throw asServiceUnavailable(error);
+        throw commitFailed(this.engine, error);
       }
     }
     this.#phase = 'committed';
@@ -149,12 +238,19 @@ export class ScopeSession {
 
   /**
    * Ends the session: rolls back whatever was not committed and refuses any
-   * later statement. Returns a promise only when there is something to roll back.
+   * later statement. Returns a promise only when there is something to wait for.
    */
   release(): Promise<void> | undefined {
     if (this.#phase === 'released') return undefined;
     if (this.#phase === 'idle' || this.#phase === 'open') {
       return this.rollback().then(() => this.#released());
+    }
+    if (this.#phase === 'ending') {
+      // A commit in progress is finished, not cut: its outcome is already decided.
+      return this.#committing!.then(
+        () => this.#released(),
+        () => this.#released(),
+      );
     }
     this.#afterCommit = [];
     this.#released();
@@ -163,15 +259,14 @@ export class ScopeSession {
 
   #released(): void {
     this.#phase = 'released';
+    this.#afterCommit = [];
     this.#ready = undefined;
     this.#stopGuard();
   }
 
   #client(): Promise<SessionClient> {
-    this.#refuseWhenEnded('a statement');
-    if (this.#expired) return Promise.reject(timeoutError(this.engine));
-    // postgres.js crashes the process on a statement sent to a transaction whose connection died.
-    if (this.#held?.over) return Promise.reject(connectionLostError(this.engine));
+    const refusal = this.#refusal('a statement');
+    if (refusal !== undefined) return Promise.reject(refusal);
     if (this.#opening === undefined) {
       this.#phase = 'open';
       if (this.transactional) {
@@ -186,18 +281,23 @@ export class ScopeSession {
 
   async #open(): Promise<SessionClient> {
     const settings = this.engine.settings;
+    const signal = this.owner.signal?.(this.key);
     let held: HeldTransaction;
     try {
+      if (signal?.aborted) throw clientGoneError();
       held = await openTransaction(this.engine, {
         isolationLevel: settings.isolationLevel,
         readOnly: this.mode === 'read-only',
         waitTimeout: settings.poolTimeout,
+        signal,
+        gone: clientGoneError,
       });
     } catch (error) {
       throw asServiceUnavailable(error);
     }
     this.#held = held;
-    if (this.#phase !== 'open') {
+    // 'ending': a statement sent before the commit started is still part of the transaction.
+    if (this.#phase !== 'open' && this.#phase !== 'ending') {
       // Released while the connection was on its way.
       await held.end(false).catch(() => {});
       throw this.#endedError('a statement');
@@ -225,13 +325,19 @@ export class ScopeSession {
     await held.end(commit);
   }
 
-  #failed(error: unknown): unknown {
+  #settled(): void {
+    if (--this.#pending === 0 && this.#whenSettled !== undefined) {
+      const wake = this.#whenSettled;
+      this.#whenSettled = undefined;
+      wake();
+    }
+  }
+
+  #failed(error: unknown, inSavepoint: boolean): unknown {
     // Nothing more may go down a connection that failed: not even the ROLLBACK.
     if (isConnectionError(error)) this.#held?.abandon();
-    // A statement error (it has a SQLSTATE) aborts the whole PostgreSQL transaction.
-    if (this.transactional && this.#aborted === undefined && !isConnectionError(error) && hasSqlState(error)) {
-      this.#aborted = error;
-    }
+    // A statement error (it has a SQLSTATE) aborts the whole PostgreSQL transaction, unless a savepoint takes it.
+    else if (this.transactional && !inSavepoint && this.#aborted === undefined && hasSqlState(error)) this.#aborted = error;
     return asServiceUnavailable(error);
   }
 
@@ -265,21 +371,40 @@ export class ScopeSession {
     }
   }
 
-  #refuseWhenEnded(what: string): void {
-    if (this.#phase === 'released' || this.#phase === 'rolled-back' || (this.#phase === 'committed' && what !== 'commit()')) {
-      throw this.#endedError(what);
+  /** Why `what` may not be sent now, or undefined when it may. */
+  #refusal(what: string): unknown {
+    const phase = this.#phase;
+    if (phase === 'released' || phase === 'rolled-back' || phase === 'ending' || (phase === 'committed' && what !== 'commit()')) {
+      return this.#endedError(what);
     }
+    if (this.#expired) return timeoutError(this.engine);
+    // postgres.js crashes the process on a statement sent to a transaction whose connection died.
+    if (this.#held?.over) return connectionLostError(this.engine);
+    return undefined;
   }
 
   #endedError(what: string): BackendtsError {
-    return new BackendtsError('BT_DB_SESSION_ENDED', `${what} was sent to a database session that has already ${describePhase(this.#phase)}`, {
-      hint: 'use db_session() only while its request runs; work that outlives the request needs a handle of its own (engine.db)',
-    });
+    const scope = this.owner.label?.(this.key);
+    const error = new BackendtsError(
+      'BT_DB_SESSION_ENDED',
+      `${what} was sent to the database session of ${scope ?? 'a scope'} after it had ${describePhase(this.#phase)}; it was not run`,
+      { hint: 'await every statement before the handler returns; work that outlives the request needs a handle of its own (engine.db)' },
+    );
+    return markRefusal(error, this.owner.report);
   }
 }
 
 function describePhase(phase: Phase): string {
-  return phase === 'committed' ? 'committed' : phase === 'rolled-back' ? 'been rolled back' : 'been released at the end of its request';
+  switch (phase) {
+    case 'ending':
+      return 'started to commit';
+    case 'committed':
+      return 'committed';
+    case 'rolled-back':
+      return 'been rolled back';
+    default:
+      return 'been released at the end of its request';
+  }
 }
 
 function hasSqlState(error: unknown): boolean {
@@ -290,6 +415,27 @@ function hasSqlState(error: unknown): boolean {
 function connectionLostError(engine: DbEngine<AnySchema>): BackendtsError {
   return new BackendtsError('BT_DB_CONNECTION_LOST', `the connection to the ${describeTarget(engine.settings.target)} was lost during the request's transaction`, {
     hint: 'the transaction was rolled back by the server; the request may be retried',
+  });
+}
+
+/**
+ * A COMMIT that fails with a connection error may or may not have been
+ * applied; any other failure (a deferred constraint, a serialization
+ * failure) means nothing was committed.
+ */
+function commitFailed(engine: DbEngine<AnySchema>, error: unknown): unknown {
+  if (!isConnectionError(error)) return error;
+  const cause = new BackendtsError(
+    'BT_DB_COMMIT_UNKNOWN',
+    `the connection to the ${describeTarget(engine.settings.target)} was lost while the request's transaction was committing: it may or may not have been committed`,
+    { hint: 'check whether the change was saved before retrying; make retried writes idempotent (e.g. a unique request id)', cause: error },
+  );
+  return new ExceptionResponse('commit_outcome_unknown', { cause });
+}
+
+function clientGoneError(): ExceptionResponse {
+  return new ExceptionResponse('client_closed_request', {
+    message: 'The client left before the request opened its database transaction; none was opened.',
   });
 }
 

@@ -56,7 +56,12 @@ export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions
       schema,
       ...(options.log !== undefined && { log: options.log }),
     })) as DbEngine;
-    getter = getDbSession(engine, () => bp.getCurrentRequest(), { mode: (key) => routeMode(key as Request) });
+    getter = getDbSession(engine, () => bp.getCurrentRequest(), {
+      mode: (key) => routeMode(key as Request),
+      label: (key) => describeRequest(key as Request),
+      signal: (key) => (key as Request).signal,
+      report: (error) => bp.logger.error(`backendts: a statement was refused and nothing handled the refusal: ${error.message}`, error),
+    });
     bp.context.db_engine = engine;
     bp.context.db_session = getter;
   });
@@ -86,6 +91,12 @@ export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions
     // statement stuck on a connection that died, not work worth waiting for.
     await engine?.close({ timeout: 1 });
   });
+}
+
+/** The request as log lines name it: method, path, and its id when the client sent one. */
+function describeRequest(request: Request): string {
+  const id = request.headers['x-request-id'];
+  return `${request.method} ${request.path}${typeof id === 'string' && id !== '' ? ` (request id ${id.slice(0, 100)})` : ''}`;
 }
 
 function routeMode(request: Request): TransactionMode {

@@ -10,6 +10,7 @@ import type postgres from 'postgres';
 import { BackendtsError } from '../errors.js';
 import type { DbEngine } from './engine.js';
 import type { IsolationLevel } from './settings.js';
+import { slotsOf, type SlotTicket } from './transaction-slots.js';
 import type { AnySchema } from './types.js';
 
 /** A client for the statements of one open transaction. */
@@ -33,6 +34,10 @@ export interface OpenTransactionOptions {
   readOnly: boolean;
   /** Seconds to wait for a connection (or, on PGlite, for the transaction before it); 0 waits forever. */
   waitTimeout: number;
+  /** Aborted when nobody waits for the transaction any more: the wait ends with `gone()`, and a connection that arrives later is rolled back. */
+  signal?: AbortSignal | undefined;
+  /** The error the open fails with when `signal` aborts. */
+  gone?: () => unknown;
 }
 
 /** Thrown inside the driver's callback to make it roll back; never seen outside. */
@@ -45,6 +50,7 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
     let settled = false;
     let abandoned = false;
     let over = false;
+    let ticket: SlotTicket | undefined;
     let finish!: (commit: boolean) => void;
     const decision = new Promise<boolean>((decide) => (finish = decide));
     const timer =
@@ -52,17 +58,33 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
         ? setTimeout(() => {
             if (settled) return;
             settled = true;
+            signal?.removeEventListener('abort', onAbort);
             // The driver may still hand us the connection later: it is rolled back at once.
             abandoned = true;
+            ticket?.cancel();
             reject(poolTimeoutError(engine, options.waitTimeout));
           }, options.waitTimeout * 1000)
         : undefined;
     timer?.unref();
+    const signal = options.signal;
+    const onAbort = (): void => {
+      if (settled) return;
+      settled = true;
+      abandoned = true;
+      ticket?.cancel();
+      if (timer) clearTimeout(timer);
+      reject(options.gone?.() ?? signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWaiting = (): void => {
+      settled = true;
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
 
     const hold = async (client: TransactionClient): Promise<void> => {
       if (abandoned) throw ROLLBACK;
-      settled = true;
-      if (timer) clearTimeout(timer);
+      stopWaiting();
       resolve({
         client,
         end,
@@ -76,37 +98,48 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
       if (!(await decision)) throw ROLLBACK;
     };
 
-    const done: Promise<unknown> =
-      engine.driver === 'postgres'
-        ? engine.client.begin(characteristics, hold)
-        : engine.client.transaction(async (tx) => {
-            engine.log?.('BEGIN');
-            const statement = `set transaction ${characteristics}`;
-            engine.log?.(statement);
-            await tx.exec(statement);
-            await hold(tx);
-            engine.log?.('COMMIT');
-          });
-    const outcome = done.then(
-      () => {
-        over = true;
-      },
-      (error: unknown) => {
-        over = true;
-        if (error === ROLLBACK) {
-          if (engine.driver === 'pglite') engine.log?.('ROLLBACK');
-          return undefined;
-        }
-        throw error;
-      },
-    );
-    // Failing to open at all (e.g. the server is down) rejects the open itself.
-    outcome.catch((error: unknown) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      reject(error);
-    });
+    let outcome!: Promise<void>;
+    const start = (): void => {
+      if (abandoned) {
+        // Nobody waits for it any more: give the slot to the next in line.
+        slots.release();
+        return;
+      }
+      const done: Promise<unknown> =
+        engine.driver === 'postgres'
+          ? engine.client.begin(characteristics, hold)
+          : engine.client.transaction(async (tx) => {
+              engine.log?.('BEGIN');
+              const statement = `set transaction ${characteristics}`;
+              engine.log?.(statement);
+              await tx.exec(statement);
+              await hold(tx);
+              engine.log?.('COMMIT');
+            });
+      outcome = done.then(
+        () => {
+          over = true;
+          slots.release();
+        },
+        (error: unknown) => {
+          over = true;
+          slots.release();
+          if (error === ROLLBACK) {
+            if (engine.driver === 'pglite') engine.log?.('ROLLBACK');
+            return undefined;
+          }
+          throw error;
+        },
+      );
+      // Failing to open at all (e.g. the server is down) rejects the open itself.
+      outcome.catch((error: unknown) => {
+        if (settled) return;
+        stopWaiting();
+        reject(error);
+      });
+    };
+    const slots = slotsOf(engine.client, engine.driver === 'postgres' ? engine.settings.poolSize : 1);
+    ticket = slots.take(start);
 
     function end(commit: boolean): Promise<void> {
       // Ended already means the connection died under the transaction

@@ -26,6 +26,8 @@ describe('predefined error codes', () => {
     ['unsupported_media_type', 415],
     ['request_too_large', 413],
     ['service_unavailable', 503],
+    ['commit_outcome_unknown', 500],
+    ['client_closed_request', 499],
   ])('renders %s with status %i', (code, status) => {
     const { status: sent, headers, body } = rendered(new ErrorRegistry(), new ExceptionResponse(code));
     expect(sent).toBe(status);
@@ -33,8 +35,8 @@ describe('predefined error codes', () => {
     expect(body).toEqual({ status: 'error', code, message: predefinedErrors.get(code)!.message });
   });
 
-  it('has exactly the ten codes of the contract', () => {
-    expect(predefinedErrors.list()).toHaveLength(10);
+  it('has exactly the twelve codes of the contract', () => {
+    expect(predefinedErrors.list()).toHaveLength(12);
   });
 });
 
