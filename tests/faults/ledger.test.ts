@@ -11,30 +11,34 @@
  * FAULT_REQUESTS (default 1500) sets the size of the mixed run.
  */
 import path from 'node:path';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_SCHEMA } from '../../fixtures/faults/ledger/apps/ledger/db/models.js';
 import { startServer, type RunningServer } from '../cli/support/server.js';
 import { repoRoot } from '../support/cli.js';
-import { createTestDatabase, PG, type TestDatabase } from '../db/support.js';
+import { startCluster, type Cluster } from './support/cluster.js';
 import { checkLedger, KINDS, load, send, type Kind, type Outcome } from './support/ledger.js';
 
 const PROJECT = path.join(repoRoot, 'fixtures/faults/ledger');
 const REQUESTS = Number(process.env.FAULT_REQUESTS ?? 1500);
 
-let database: TestDatabase;
+const DATABASE = 'ledger';
+let cluster: Cluster;
+let ledger: postgres.Sql;
 let server: RunningServer;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await database.sql.unsafe(LEDGER_SCHEMA);
+  cluster = await startCluster();
+  ledger = await cluster.createDatabase(DATABASE);
+  await ledger.unsafe(LEDGER_SCHEMA);
   server = await startServer(['--port', '0'], PROJECT, {
-    DATABASE_URL: `postgres://${PG.username}@${PG.host}:${PG.port}/${database.name}`,
+    DATABASE_URL: `postgres://postgres@${cluster.host}:${cluster.port}/${DATABASE}`,
   });
 });
 
 afterAll(async () => {
   if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
-  await database?.drop();
+  await cluster?.destroy();
 });
 
 /** The server's resident memory, in MiB. */
@@ -45,8 +49,8 @@ async function rssOf(pid: number): Promise<number> {
 }
 
 async function idleInTransaction(): Promise<number> {
-  const [row] = await database.admin`
-    select count(*)::int as n from pg_stat_activity where datname = ${database.name} and state like 'idle in transaction%'`;
+  const [row] = await cluster.sql`
+    select count(*)::int as n from pg_stat_activity where datname = ${DATABASE} and state like 'idle in transaction%'`;
   return row!.n as number;
 }
 
@@ -59,9 +63,9 @@ describe('the ledger under faults', () => {
     let terminations = 0;
     const killer = setInterval(() => {
       terminations++;
-      void database.admin`
+      void cluster.sql`
         select pg_terminate_backend(pid) from pg_stat_activity
-        where datname = ${database.name} and application_name = 'backendts'
+        where datname = ${DATABASE} and application_name = 'backendts'
         order by random() limit 1`.catch(() => {});
     }, 150);
     let outcomes: Outcome[];
@@ -78,7 +82,7 @@ describe('the ledger under faults', () => {
       const exited = await server.exit;
       throw new Error(`the server exited (code ${exited.code}) under faults; the end of its output:\n${exited.stderr.slice(-3000)}`);
     }
-    const report = await checkLedger(database.sql, outcomes);
+    const report = await checkLedger(ledger, outcomes);
     console.info(`ledger after ${REQUESTS} requests and ${terminations} backend terminations:`, report.counts, `server RSS ${(await rssOf(server.child.pid!)).toFixed(0)} MiB`);
     expectClean(report);
     expect(report.counts['200']).toBeGreaterThan(REQUESTS / 4);
@@ -94,7 +98,7 @@ describe('the ledger under faults', () => {
     const outcomes = await burst;
     const exit = await server.exit;
     expect(exit.code).toBe(0);
-    const report = await checkLedger(database.sql, outcomes);
+    const report = await checkLedger(ledger, outcomes);
     console.info('ledger of the SIGTERM burst:', report.counts);
     expectClean(report);
     expect(report.counts['200']).toBeGreaterThan(0);
