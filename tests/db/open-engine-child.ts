@@ -1,15 +1,22 @@
 /**
  * Run as a separate process by the lock test: opens the embedded database
  * in the folder given as argument, then closes it. Exit 0 when it opened;
- * 1 with "<code>: <message>" on stderr when it was refused.
+ * 1 with "<code>: <message>" on stderr when it was refused. With `hold` as
+ * second argument it keeps the database open until it is killed.
  */
 import { getDbEngine } from '../../runtime/db/engine.js';
 
 const folder = process.argv[2]!;
+const hold = process.argv[3] === 'hold';
 try {
   const engine = await getDbEngine({ database: { path: folder } }, { projectDir: folder });
-  await engine.close();
-  process.stdout.write('opened\n');
+  if (hold) {
+    process.stdout.write(`opened ${process.pid}\n`);
+    setInterval(() => {}, 60_000);
+  } else {
+    await engine.close();
+    process.stdout.write('opened\n');
+  }
 } catch (error) {
   const { code, message } = error as { code?: string; message: string };
   process.stderr.write(`${code}: ${message}\n`);
