@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Availability } from '../../runtime/db/availability.js';
-import type { DbEngine } from '../../runtime/db/engine.js';
+import { reconnectBackoff, type DbEngine } from '../../runtime/db/engine.js';
 import { asServiceUnavailable } from '../../runtime/db/faults.js';
 import { readDatabaseSettings } from '../../runtime/db/settings.js';
 import { openTransaction } from '../../runtime/db/transaction.js';
@@ -81,5 +81,17 @@ describe('Availability', () => {
       expect.stringMatching(/^error backendts: the PostgreSQL database "shop_db" on 127\.0\.0\.1:6543 is unreachable \(connect ECONNREFUSED/),
       expect.stringMatching(/^info backendts: the PostgreSQL database "shop_db" on 127\.0\.0\.1:6543 is reachable again \(recovered after \d+\.\d s\)$/),
     ]);
+  });
+});
+
+describe('reconnect_delay', () => {
+  it('bounds the wait between reconnect attempts (500 ms unless set), however many connections failed', () => {
+    const section = { host: '127.0.0.1', name: 'shop_db' };
+    expect(readDatabaseSettings({ database: section }, { projectDir: '/tmp' }).reconnectDelay).toBe(0.5);
+    const settings = readDatabaseSettings({ database: { ...section, reconnect_delay: '200ms' } }, { projectDir: '/tmp' });
+    expect(settings.reconnectDelay).toBe(0.2);
+    const backoff = reconnectBackoff(settings.reconnectDelay);
+    expect(backoff(0)).toBeLessThanOrEqual(0.01);
+    for (const retries of [1, 5, 10, 50, 1000]) expect(backoff(retries)).toBeLessThanOrEqual(0.2);
   });
 });
