@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { BackendtsError } from '../errors.js';
+import { Availability, type AvailabilityLogger } from './availability.js';
 import { reasonOf } from './faults.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
 import { describeTarget, MEMORY_PATH, readDatabaseSettings, type DatabaseSettings } from './settings.js';
@@ -40,6 +41,8 @@ export interface PostgresDbEngine<TSchema extends AnySchema = RegisteredSchema> 
   readonly driver: 'postgres';
   /** The raw postgres.js pool, for admin work (`CREATE DATABASE`, introspection). */
   readonly client: postgres.Sql;
+  /** Whether the server answers, as the request transactions see it; logs an outage and its end once each. */
+  readonly availability: Availability;
 }
 
 /** An engine on the embedded database (PGlite) in a locked data folder. */
@@ -64,6 +67,8 @@ export interface GetDbEngineOptions<TSchema extends AnySchema = RegisteredSchema
   database?: string;
   /** Where echoed SQL goes (when `echo` is on); defaults to the console. */
   log?: SqlLog;
+  /** PostgreSQL only: where the outage and recovery lines go (`bp.logger` under setDatabaseHooks); defaults to the console. */
+  logger?: AvailabilityLogger;
 }
 
 /**
@@ -86,7 +91,7 @@ export async function getDbEngine<TSchema extends AnySchema = RegisteredSchema>(
   const schema = (options.schema ?? {}) as TSchema;
   const log = settings.echo ? (options.log ?? echoLogger()) : undefined;
   return settings.target.driver === 'postgres'
-    ? openPostgres(settings, schema, log, options.database)
+    ? openPostgres(settings, schema, log, options.database, options.logger ?? consoleLogger)
     : openPglite(settings, schema, log);
 }
 
@@ -100,8 +105,10 @@ async function openPostgres<TSchema extends AnySchema>(
   schema: TSchema,
   log: SqlLog | undefined,
   database: string | undefined,
+  logger: AvailabilityLogger,
 ): Promise<PostgresDbEngine<TSchema>> {
   const target = settings.target as Extract<DatabaseSettings['target'], { driver: 'postgres' }>;
+  const where = database === undefined ? describeTarget(target) : describeTarget({ ...target, name: database });
   const client = postgres(target.url, {
     // Given apart from the URL: postgres.js does not percent-decode a database name in it.
     database: database ?? target.name,
@@ -114,6 +121,9 @@ async function openPostgres<TSchema extends AnySchema>(
     max_lifetime: settings.maxLifetime > 0 ? settings.maxLifetime : null,
     prepare: settings.prepare,
     ssl: settings.ssl,
+    // postgres.js's own back-off grows to 20 s across the whole pool, and a
+    // request handed to a connection waits out its sleep: keep it short.
+    backoff: reconnectBackoff(settings.reconnectDelay),
     onnotice: () => {},
     connection: {
       application_name: 'backendts',
@@ -122,13 +132,17 @@ async function openPostgres<TSchema extends AnySchema>(
     // Echo what actually goes over the wire, BEGIN and COMMIT included; never the parameters.
     ...(log && { debug: (_connection: number, query: string) => log(query) }),
   });
-  const where = database === undefined ? describeTarget(target) : describeTarget({ ...target, name: database });
   try {
     await client`select 1`;
   } catch (error) {
     await client.end({ timeout: 0 }).catch(() => {});
     throw connectError(error, where, database ?? target.name);
   }
+  // The first connection fetched the server's array types for the whole pool
+  // (the parsers are shared). postgres.js would fetch them again on every new
+  // connection and leave that fetch's failure (a backend ended just after
+  // connecting) as an unhandled rejection, which ends the process.
+  client.options.fetch_types = false;
   const db = drizzlePostgres({ client, schema }) as unknown as DbSession<TSchema>;
   let closed = false;
   return {
@@ -138,6 +152,7 @@ async function openPostgres<TSchema extends AnySchema>(
     db,
     client,
     log,
+    availability: new Availability(where, logger),
     get closed() {
       return closed;
     },
@@ -194,6 +209,20 @@ async function openPglite<TSchema extends AnySchema>(
       }
     },
   };
+}
+
+const consoleLogger: AvailabilityLogger = {
+  error: (message) => console.error(message),
+  info: (message) => console.info(message),
+};
+
+/**
+ * Seconds a connection waits before its next attempt after `retries` failures
+ * (counted across the pool): doubling from 10 ms up to `max`, with jitter so
+ * the pool does not reconnect in lockstep.
+ */
+export function reconnectBackoff(max: number): (retries: number) => number {
+  return (retries) => Math.min(0.01 * 2 ** retries, max) * (0.5 + Math.random() / 2);
 }
 
 function connectError(error: unknown, where: string, name: string): BackendtsError {

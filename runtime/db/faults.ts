@@ -17,8 +17,8 @@ const DRIVER_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTI
 /** Server SQLSTATEs for a shutting-down, starting or overloaded server. */
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 
-/** Codes the framework raises when a request could not get a connection in time. */
-const FRAMEWORK_CODES = new Set(['BT_DB_POOL_TIMEOUT', 'BT_DB_CONNECTION_LOST']);
+/** Codes the framework raises when a request could not get a connection in time, or the server could not be reached. */
+const FRAMEWORK_CODES = new Set(['BT_DB_POOL_TIMEOUT', 'BT_DB_CONNECTION_LOST', 'BT_DB_UNREACHABLE']);
 
 /** True when `error` means the database is unreachable or went away (not a bad query). */
 export function isConnectionError(error: unknown): boolean {

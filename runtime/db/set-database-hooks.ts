@@ -54,6 +54,7 @@ export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions
       projectDir: bp.projectDir,
       configFile: bp.configFile,
       schema,
+      logger: bp.logger,
       ...(options.log !== undefined && { log: options.log }),
     })) as DbEngine;
     getter = getDbSession(engine, () => bp.getCurrentRequest(), {

@@ -47,6 +47,8 @@ export interface DatabaseSettings {
   poolTimeout: number;
   /** Seconds a request may hold its transaction before it is rolled back (0: no limit). */
   transactionTimeout: number;
+  /** Seconds a pooled connection waits at most between attempts to reconnect to an unreachable server. */
+  reconnectDelay: number;
   /** Use prepared statements (turn off behind PgBouncer in transaction mode). */
   prepare: boolean;
   ssl: false | 'require' | 'allow' | 'prefer' | 'verify-full';
@@ -61,7 +63,7 @@ export const MEMORY_PATH = 'memory://';
 const KNOWN_KEYS = new Set([
   'driver', 'url', 'host', 'port', 'name', 'username', 'password', 'path',
   'isolation_level', 'echo', 'pool_size', 'connect_timeout', 'idle_timeout',
-  'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'prepare', 'ssl',
+  'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'reconnect_delay', 'prepare', 'ssl',
 ]);
 
 const ISOLATION_LEVELS: IsolationLevel[] = ['read uncommitted', 'read committed', 'repeatable read', 'serializable'];
@@ -159,6 +161,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     statementTimeout: seconds(text('statement_timeout'), 0, 'statement_timeout', where) * 1000,
     poolTimeout: seconds(text('pool_timeout'), 30, 'pool_timeout', where),
     transactionTimeout: seconds(text('transaction_timeout'), 60, 'transaction_timeout', where),
+    reconnectDelay: seconds(text('reconnect_delay'), 0.5, 'reconnect_delay', where),
     prepare: boolean(section.prepare, true, 'prepare', where),
     ssl: ssl === undefined || ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : (ssl as DatabaseSettings['ssl']),
   };

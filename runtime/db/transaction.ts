@@ -9,7 +9,8 @@ import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import type postgres from 'postgres';
 import { BackendtsError } from '../errors.js';
 import type { DbEngine } from './engine.js';
-import type { IsolationLevel } from './settings.js';
+import { isConnectionError, reasonOf } from './faults.js';
+import { describeTarget, type IsolationLevel } from './settings.js';
 import { slotsOf, type SlotTicket } from './transaction-slots.js';
 import type { AnySchema } from './types.js';
 
@@ -43,18 +44,27 @@ export interface OpenTransactionOptions {
 /** Thrown inside the driver's callback to make it roll back; never seen outside. */
 const ROLLBACK = Symbol('rollback');
 
-/** Opens a transaction on the engine; fails with `BT_DB_POOL_TIMEOUT` when none could start in time. */
+/**
+ * Opens a transaction on the engine; fails with `BT_DB_POOL_TIMEOUT` when none
+ * could start in time, or `BT_DB_UNREACHABLE` when connections were failing
+ * meanwhile (then the wait is at most `connect_timeout`).
+ */
 export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransactionOptions): Promise<HeldTransaction> {
   const characteristics = `isolation level ${options.isolationLevel}${options.readOnly ? ' read only' : ''}`;
+  const availability = engine.driver === 'postgres' ? engine.availability : undefined;
+  const attempt = availability?.attempt();
+  // While the server is known to be down, waiting longer than one connection attempt only delays the 503.
+  const waitTimeout = availability?.down ? outageWait(options.waitTimeout, engine.settings.connectTimeout) : options.waitTimeout;
   return new Promise<HeldTransaction>((resolve, reject) => {
     let settled = false;
+    let connected = false;
     let abandoned = false;
     let over = false;
     let ticket: SlotTicket | undefined;
     let finish!: (commit: boolean) => void;
     const decision = new Promise<boolean>((decide) => (finish = decide));
     const timer =
-      options.waitTimeout > 0
+      waitTimeout > 0
         ? setTimeout(() => {
             if (settled) return;
             settled = true;
@@ -62,8 +72,8 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
             // The driver may still hand us the connection later: it is rolled back at once.
             abandoned = true;
             ticket?.cancel();
-            reject(poolTimeoutError(engine, options.waitTimeout));
-          }, options.waitTimeout * 1000)
+            reject(poolTimeoutError(engine, waitTimeout));
+          }, waitTimeout * 1000)
         : undefined;
     timer?.unref();
     const signal = options.signal;
@@ -83,6 +93,8 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
     };
 
     const hold = async (client: TransactionClient): Promise<void> => {
+      connected = true;
+      attempt?.succeeded();
       if (abandoned) throw ROLLBACK;
       stopWaiting();
       resolve({
@@ -133,6 +145,8 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
       );
       // Failing to open at all (e.g. the server is down) rejects the open itself.
       outcome.catch((error: unknown) => {
+        // Only a failure to get a connection says the server is down; a transaction lost later may be one session ended.
+        if (!connected && isConnectionError(error)) attempt?.failed(error);
         if (settled) return;
         stopWaiting();
         reject(error);
@@ -150,7 +164,22 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
   });
 }
 
+/** The wait for a connection while the server is down: at most `connect_timeout` (0 means no bound). */
+function outageWait(waitTimeout: number, connectTimeout: number): number {
+  if (connectTimeout <= 0) return waitTimeout;
+  return waitTimeout > 0 ? Math.min(waitTimeout, connectTimeout) : connectTimeout;
+}
+
 function poolTimeoutError(engine: DbEngine<AnySchema>, seconds: number): BackendtsError {
+  if (engine.driver === 'postgres' && engine.availability.down) {
+    // Connections are failing, not busy: say so, or the hint sends people to raise pool_size.
+    const last = engine.availability.lastError;
+    return new BackendtsError(
+      'BT_DB_UNREACHABLE',
+      `cannot reach the ${describeTarget(engine.settings.target)}: no connection could be opened within ${seconds} s${last === undefined ? '' : ` (last error: ${reasonOf(last)})`}`,
+      { hint: 'check that PostgreSQL is running and that [database] host and port (or url / DATABASE_URL) point to it; requests get 503 until it answers', ...(last !== undefined && { cause: last }) },
+    );
+  }
   const what =
     engine.driver === 'postgres'
       ? `all ${engine.settings.poolSize} connections of the pool stayed busy`

@@ -16,9 +16,9 @@
  * The server binaries refuse root, so every pg_ctl runs as the `postgres`
  * user (`runuser`) in a folder that user owns.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,6 +127,17 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+  // A test runner that gives up on a file (a timeout) may exit before afterAll: leave no server behind.
+  const onExit = () => {
+    if (destroyed) return;
+    try {
+      if (running) execFileSync('runuser', ['-u', CLUSTER_USER, '--', path.join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'], { stdio: 'ignore' });
+    } catch {
+      // Already stopped.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
 
   const connect = (database: string) =>
     postgres({
@@ -186,6 +197,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       await Promise.all([admin, ...clients].map((client) => client?.end({ timeout: 0 }).catch(() => {})));
       if (running) await pgCtl('stop', '-m', 'immediate').catch(() => {});
       running = false;
+      process.removeListener('exit', onExit);
       await rm(dir, { recursive: true, force: true });
     },
   };

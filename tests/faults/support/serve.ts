@@ -1,0 +1,62 @@
+/**
+ * The fault fixture project (fixtures/faults: a ledger written by every
+ * request) served with setDatabaseHooks on a free port, with a logger that
+ * keeps every line, so a test can count what the server said.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Backendts, type Logger } from '../../../runtime/index.js';
+import type { ConfigSection } from '../../../runtime/config.js';
+import { setDatabaseHooks } from '../../../runtime/db/index.js';
+
+/** The fault fixture project's folder. */
+export const FAULTS_PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/faults');
+
+/** The ledger table of the fixture; the tests create it (the project does not). */
+export const LEDGER_SCHEMA = `
+  create table if not exists ledger (
+    id serial primary key,
+    request_id text unique not null,
+    written_at timestamptz not null default now()
+  );
+`;
+
+/** One line the server logged. */
+export interface LogLine {
+  level: 'error' | 'warn' | 'info';
+  message: string;
+  error?: unknown;
+  /** `performance.now()` when it was logged. */
+  at: number;
+}
+
+/** A logger that keeps every line (and prints nothing). */
+export function recordingLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const keep = (level: LogLine['level']) => (message: string, error?: unknown) =>
+    void lines.push({ level, message, ...(error !== undefined && { error }), at: performance.now() });
+  return { lines, error: keep('error'), warn: keep('warn'), info: keep('info') };
+}
+
+/** The served fixture. */
+export interface FaultServer {
+  bp: Backendts;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Everything the server logged, in order. */
+  logs: LogLine[];
+  close(): Promise<void>;
+}
+
+/** Serves fixtures/faults with `database` as its [database] section (e.g. `cluster.databaseSection(name)`). */
+export async function serveFaults(database: ConfigSection): Promise<FaultServer> {
+  const logger = recordingLogger();
+  const bp = new Backendts({
+    projectDir: FAULTS_PROJECT,
+    config: { apps: { active: ['apps/ledger'] }, database },
+    logger,
+  });
+  setDatabaseHooks(bp);
+  const listening = await bp.listen({ host: '127.0.0.1', port: 0, signals: false });
+  return { bp, url: listening.url, logs: logger.lines, close: () => bp.close() };
+}
