@@ -202,7 +202,7 @@ export class Backendts {
     const port = options.port ?? this.networking.port;
     let started: Awaited<ReturnType<typeof startServer>>;
     try {
-      started = await startServer(this.handler, host, port);
+      started = await startServer(this.handler, host, port, this.networking);
     } catch (error) {
       // Startup ran: give its resources back before reporting.
       await this.close();
