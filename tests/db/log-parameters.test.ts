@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backendts, formatError, type Logger } from '../../runtime/index.js';
 import { setDatabaseHooks } from '../../runtime/db/index.js';
+import { redactParameters } from '../../runtime/redact.js';
 import { call, createTestDatabase, databaseSection, FIXTURES, SHOP_SCHEMA, tag, type TestDatabase } from './support.js';
 
 let database: TestDatabase;
@@ -89,6 +90,26 @@ describe('formatError', () => {
       expect(formatError(error, true)).not.toContain(marker);
       expect(formatError(error, false)).toContain('Failed query');
       expect(inspect(error, { depth: Infinity })).toContain(marker);
+    } finally {
+      await served.bp.close();
+    }
+  });
+
+  it.each(['postgres', 'pglite'] as const)('hides the values PostgreSQL quotes in an error of its own (%s)', async (driver) => {
+    const served = await shop(driver, {});
+    try {
+      const marker = tag('json-marker');
+      const engine = served.bp.context.db_engine;
+      const broken = `{"password": "${marker}`;
+      const error = await (engine.driver === 'postgres' ? engine.client`select ${broken}::jsonb` : engine.client.query('select $1::jsonb', [broken])).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(inspect(error, { depth: Infinity })).toContain(marker);
+      const redacted = redactParameters(error);
+      expect(redacted).toBeInstanceOf((error as object).constructor);
+      expect(redacted).toMatchObject({ code: '22P02', message: (error as Error).message });
+      expect(inspect(redacted, { depth: Infinity, showHidden: true })).not.toContain(marker);
     } finally {
       await served.bp.close();
     }
