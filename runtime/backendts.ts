@@ -15,7 +15,9 @@ import { handleRequest, refuseRequest, type Runtime } from './handle-request.js'
 import { HookRunner, runAll, type EventArgs, type EventHandler } from './hooks.js';
 import { createHostCheck } from './hosts.js';
 import { buildMiddlewareChain, loadConfiguredMiddlewares, type Middleware } from './middlewares.js';
+import { readLogParameters } from './db/settings.js';
 import { readNetworkingSettings, type NetworkingSettings } from './networking.js';
+import { redactParameters } from './redact.js';
 import { loadApps, type LoadedApp } from './project.js';
 import type { Request } from './request.js';
 import { Router } from './router.js';
@@ -63,6 +65,15 @@ const consoleLogger: Logger = {
   info: (message) => console.info(message),
 };
 
+/** A logger that gets errors without their SQL parameter values (`[database] log_parameters = false`). */
+function redactingLogger(logger: Logger): Logger {
+  return {
+    error: (message, error) => (error === undefined ? logger.error(message) : logger.error(message, redactParameters(error))),
+    warn: (message) => logger.warn(message),
+    info: (message) => logger.info(message),
+  };
+}
+
 /** The project instance (Backendpy's `Backendpy`). */
 export class Backendts {
   /** The project folder. */
@@ -97,7 +108,6 @@ export class Backendts {
 
   constructor(options: BackendtsOptions = {}) {
     this.projectDir = path.resolve(options.projectDir ?? (process.env[PROJECT_DIR_ENV_VAR] || process.cwd()));
-    this.logger = options.logger ?? consoleLogger;
     this.env = options.env ?? (process.env[CONFIG_ENV_VAR] || undefined);
     if (options.config !== undefined) {
       this.config = options.config;
@@ -108,6 +118,8 @@ export class Backendts {
       this.configFile = loaded.file;
     }
     this.networking = readNetworkingSettings(this.config, this.configFile);
+    const logger = options.logger ?? consoleLogger;
+    this.logger = readLogParameters(this.config, this.configFile) ? logger : redactingLogger(logger);
     this.handler = (req, res) => this.#handle(req, res);
   }
 
@@ -190,7 +202,7 @@ export class Backendts {
     const port = options.port ?? this.networking.port;
     let started: Awaited<ReturnType<typeof startServer>>;
     try {
-      started = await startServer(this.handler, host, port);
+      started = await startServer(this.handler, host, port, this.networking);
     } catch (error) {
       // Startup ran: give its resources back before reporting.
       await this.close();

@@ -3,6 +3,7 @@
  * and says what to do. The CLI prints `message` (and `hint`) on one line each;
  * `--debug` adds the stack.
  */
+import { redactParameters } from './redact.js';
 
 /** Options shared by every backendts error. */
 export interface BackendtsErrorOptions {
@@ -36,8 +37,9 @@ export function isBackendtsError(error: unknown): error is BackendtsError {
   );
 }
 
-/** Formats an error for a terminal: message, hint, and the stack when asked. */
-export function formatError(error: unknown, debug = false): string {
+/** Formats an error for a terminal: message, hint, and the stack when asked; never SQL parameter values. */
+export function formatError(thrown: unknown, debug = false): string {
+  const error = redactParameters(thrown);
   if (isBackendtsError(error)) {
     const lines = [`error ${error.code}: ${error.message}`];
     if (error.hint) lines.push(`hint: ${error.hint}`);

@@ -23,6 +23,7 @@ import {
   type MiddlewareChain,
 } from './middlewares.js';
 import { readBody } from './body.js';
+import { asBadInput, isNulByteError } from './db/faults.js';
 import { collectInput, validateData } from './data-handler.js';
 import { clientGone, committing, Request } from './request.js';
 import { startResponse, writeResponse, type Response } from './responses.js';
@@ -288,12 +289,14 @@ async function failed(runtime: Runtime, request: Request, error: unknown): Promi
 /**
  * The error to answer with: an `ExceptionResponse` wrapped by a library as
  * the `cause` of its own error (Drizzle wraps every driver error in a
- * "Failed query" error) still answers as itself, e.g. a lost database as 503.
+ * "Failed query" error) still answers as itself, e.g. a lost database as 503;
+ * a NUL byte the database refused answers 400, whichever layer sent it.
  */
 function answerOf(error: unknown): unknown {
   let current = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     if (isExceptionResponse(current)) return current;
+    if (isNulByteError(current)) return asBadInput(current);
     current = (current as { cause?: unknown }).cause;
   }
   return error;

@@ -1,6 +1,7 @@
 /**
  * The `[networking]` section: where the server listens, which Host names it
- * answers to, and the request body limit. Checked once, when the project
+ * answers to, the request body limit and how long a client may take to send
+ * a request. Checked once, when the project
  * instance is made, so a typo fails at start-up naming the setting.
  */
 import type { Config, ConfigValue } from './config.js';
@@ -18,6 +19,10 @@ export interface NetworkingSettings {
   maxBodySize: number;
   /** Milliseconds `close()` waits for in-flight requests; default 10 000. */
   shutdownTimeout: number;
+  /** Milliseconds a client may take to send a whole request (headers and body); default 30 000; 0 is no limit. */
+  requestTimeout: number;
+  /** Milliseconds a client may take to send the headers; default 10 000; 0 is no limit. */
+  headersTimeout: number;
 }
 
 /** Default `max_body_size`: 1 MiB. */
@@ -25,6 +30,12 @@ export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
 
 /** Default time `close()` waits for in-flight requests, in milliseconds. */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10_000;
+
+/** Default `request_timeout`, in milliseconds: a slow body is not held for Node's 300 s. */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
+
+/** Default `headers_timeout`, in milliseconds. */
+export const DEFAULT_HEADERS_TIMEOUT = 10_000;
 
 /**
  * Reads `[networking]`; a bad value fails naming the file and setting. Other
@@ -43,9 +54,22 @@ export function readNetworkingSettings(config: Config, configFile = 'config.ini'
   }
   const sizeText = single(section.max_body_size, where('max_body_size'));
   const maxBodySize = sizeText === undefined ? DEFAULT_MAX_BODY_SIZE : parseSize(sizeText, where('max_body_size'));
-  const timeoutText = single(section.shutdown_timeout, where('shutdown_timeout'));
-  const shutdownTimeout = timeoutText === undefined ? DEFAULT_SHUTDOWN_TIMEOUT : parseSeconds(timeoutText, where('shutdown_timeout'));
-  return { host, port, allowedHosts: section.allowed_hosts, maxBodySize, shutdownTimeout };
+  const duration = (key: string, fallback: number): number => {
+    const text = single(section[key], where(key));
+    return text === undefined ? fallback : parseSeconds(text, where(key));
+  };
+  const shutdownTimeout = duration('shutdown_timeout', DEFAULT_SHUTDOWN_TIMEOUT);
+  const requestTimeout = duration('request_timeout', DEFAULT_REQUEST_TIMEOUT);
+  const headersTimeout = duration('headers_timeout', Math.min(DEFAULT_HEADERS_TIMEOUT, requestTimeout || Infinity));
+  // Node refuses a headers limit longer than the whole request's (0 turns either off).
+  if (requestTimeout > 0 && headersTimeout > requestTimeout) {
+    throw new BackendtsError(
+      'BT_NETWORKING_SETTING',
+      `${where('headers_timeout')}: ${headersTimeout / 1000} s is longer than request_timeout (${requestTimeout / 1000} s)`,
+      { hint: 'the headers are part of the request: make headers_timeout at most request_timeout, or set request_timeout = 0 for no limit' },
+    );
+  }
+  return { host, port, allowedHosts: section.allowed_hosts, maxBodySize, shutdownTimeout, requestTimeout, headersTimeout };
 }
 
 function single(value: ConfigValue | undefined, where: string): string | undefined {
@@ -72,11 +96,12 @@ export function parseSize(text: string, where: string): number {
   return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]!);
 }
 
+/** Reads a number of seconds (`10`, `0.5`) into milliseconds. */
 function parseSeconds(text: string, where: string): number {
   const seconds = Number(text);
   if (!Number.isFinite(seconds) || seconds < 0 || text === '') {
     throw new BackendtsError('BT_NETWORKING_SETTING', `${where}: "${text}" is not a number of seconds`, {
-      hint: 'write the seconds to wait for in-flight requests, e.g. 10',
+      hint: 'write a number of seconds, e.g. 10',
     });
   }
   return seconds * 1000;

@@ -108,9 +108,29 @@ export interface CloseOptions {
   timeout?: number;
 }
 
+/** How long a client may take to send a request, in milliseconds (0: no limit); from `[networking]`. */
+export interface RequestTimeouts {
+  requestTimeout: number;
+  headersTimeout: number;
+}
+
 /** Starts a node:http server; fails naming the address when it cannot listen (port taken…). */
-export function startServer(listener: RequestListener, host: string, port: number): Promise<{ server: Server; address: ListeningAddress }> {
-  const server = createServer(listener);
+export function startServer(
+  listener: RequestListener,
+  host: string,
+  port: number,
+  timeouts: RequestTimeouts,
+): Promise<{ server: Server; address: ListeningAddress }> {
+  const limits = [timeouts.requestTimeout, timeouts.headersTimeout].filter((limit) => limit > 0);
+  const server = createServer(
+    {
+      requestTimeout: timeouts.requestTimeout,
+      headersTimeout: timeouts.headersTimeout,
+      // Node looks for late requests every 30 s by default: far too coarse for limits of a few seconds.
+      connectionsCheckingInterval: Math.min(1000, ...limits),
+    },
+    listener,
+  );
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.close();

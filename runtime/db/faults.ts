@@ -49,3 +49,24 @@ export function reasonOf(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * True when PostgreSQL (or PGlite, the same server) refused a value holding a
+ * NUL byte, which its text types cannot store: 22021 for text, 22P05 for
+ * `\u0000` in JSON. postgres.js sends such a value as it is.
+ */
+export function isNulByteError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, detail } = error as { code?: unknown; message?: unknown; detail?: unknown };
+  return (code === '22021' && typeof message === 'string' && message.includes('0x00')) ||
+    (code === '22P05' && typeof detail === 'string' && detail.includes('\\u0000'));
+}
+
+/** Turns a NUL byte refused by the database into the `bad_request` (400) error response: the client's input, not a server fault. */
+export function asBadInput(error: unknown): unknown {
+  if (!isNulByteError(error)) return error;
+  return new ExceptionResponse('bad_request', {
+    message: 'A text value contains a NUL byte (\\u0000), which PostgreSQL cannot store.',
+    cause: error,
+  });
+}

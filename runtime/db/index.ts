@@ -14,5 +14,5 @@ export { readDatabaseSettings, describeTarget, DEFAULT_PGLITE_PATH, MEMORY_PATH 
 export type { DatabaseSettings, DatabaseTarget, IsolationLevel, ReadDatabaseSettingsOptions } from './settings.js';
 export { echoLogger } from './echo.js';
 export type { SqlLog } from './echo.js';
-export { isConnectionError } from './faults.js';
+export { isConnectionError, isNulByteError } from './faults.js';
 export type { Register, RegisteredSchema, DbSession, AnySchema } from './types.js';

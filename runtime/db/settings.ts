@@ -34,6 +34,8 @@ export interface DatabaseSettings {
   isolationLevel: IsolationLevel;
   /** Log every SQL statement (never parameters' secrets nor the password). */
   echo: boolean;
+  /** Show SQL parameter values in logged errors (off: they may hold passwords and e-mails). */
+  logParameters: boolean;
   poolSize: number;
   /** Seconds to wait for a new connection. */
   connectTimeout: number;
@@ -62,7 +64,7 @@ export const MEMORY_PATH = 'memory://';
 
 const KNOWN_KEYS = new Set([
   'driver', 'url', 'host', 'port', 'name', 'username', 'password', 'path',
-  'isolation_level', 'echo', 'pool_size', 'connect_timeout', 'idle_timeout',
+  'isolation_level', 'echo', 'log_parameters', 'pool_size', 'connect_timeout', 'idle_timeout',
   'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'reconnect_delay', 'prepare', 'ssl',
 ]);
 
@@ -154,6 +156,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     target,
     isolationLevel: isolation,
     echo: boolean(section.echo, false, 'echo', where),
+    logParameters: readLogParameters(config, options.configFile),
     poolSize: integer(text('pool_size'), 10, 'pool_size', where, 1),
     connectTimeout: seconds(text('connect_timeout'), 10, 'connect_timeout', where),
     idleTimeout: seconds(text('idle_timeout'), 0, 'idle_timeout', where),
@@ -165,6 +168,15 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     prepare: boolean(section.prepare, true, 'prepare', where),
     ssl: ssl === undefined || ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : (ssl as DatabaseSettings['ssl']),
   };
+}
+
+/**
+ * `[database] log_parameters`: whether logged errors may show SQL parameter
+ * values. Read by the runtime too, which logs failed requests with or
+ * without them.
+ */
+export function readLogParameters(config: Config, configFile = 'config.ini'): boolean {
+  return boolean(config.database?.log_parameters, false, 'log_parameters', `${configFile} [database]`);
 }
 
 /** Describes the target for messages: host, port and database, never the password. */

@@ -73,8 +73,33 @@ describe('[networking] values', () => {
       allowedHosts: undefined,
       maxBodySize: 1024 * 1024,
       shutdownTimeout: 10_000,
+      requestTimeout: 30_000,
+      headersTimeout: 10_000,
     });
     expect(readNetworkingSettings({ networking: { shutdown_timeout: '2.5' } }).shutdownTimeout).toBe(2500);
+  });
+
+  it('reads request_timeout and headers_timeout in seconds; 0 is no limit', () => {
+    const read = (networking: Record<string, string>) => {
+      const { requestTimeout, headersTimeout } = readNetworkingSettings({ networking }, 'c.ini');
+      return { requestTimeout, headersTimeout };
+    };
+    expect(read({ request_timeout: '60', headers_timeout: '5' })).toEqual({ requestTimeout: 60_000, headersTimeout: 5000 });
+    // A shorter request limit also shortens the default headers limit.
+    expect(read({ request_timeout: '4' })).toEqual({ requestTimeout: 4000, headersTimeout: 4000 });
+    expect(read({ request_timeout: '0', headers_timeout: '120' })).toEqual({ requestTimeout: 0, headersTimeout: 120_000 });
+    expect(read({ request_timeout: '0' })).toEqual({ requestTimeout: 0, headersTimeout: 10_000 });
+    expect(read({ headers_timeout: '0' })).toEqual({ requestTimeout: 30_000, headersTimeout: 0 });
+  });
+
+  it('refuses a headers_timeout longer than request_timeout, and a duration that is not seconds', () => {
+    expect(() => readNetworkingSettings({ networking: { request_timeout: '5', headers_timeout: '10' } }, 'c.ini')).toThrow(
+      /c\.ini \[networking\] headers_timeout: 10 s is longer than request_timeout \(5 s\)/,
+    );
+    expect(() => readNetworkingSettings({ networking: { request_timeout: 'soon' } }, 'c.ini')).toThrow(
+      /c\.ini \[networking\] request_timeout: "soon" is not a number of seconds/,
+    );
+    expect(() => readNetworkingSettings({ networking: { headers_timeout: '-1' } }, 'c.ini')).toThrow(/headers_timeout: "-1"/);
   });
 
   it('refuses a list where one value is expected', () => {
