@@ -1,4 +1,7 @@
 /** create_db on a real PostgreSQL server (127.0.0.1:5432), as a subprocess. */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, removeDir, runCli, show } from './support/cli.js';
 import { defineCreateDbSuite } from './support/create-db-suite.js';
@@ -61,6 +64,18 @@ describe('create_db on PostgreSQL, at the edges', () => {
     } finally {
       writeModels(projectDir, INITIAL);
     }
+  });
+
+  it('reports in "done in" the whole wait from process start, start-up included', async () => {
+    const database = fresh('timing');
+    // A preload that holds the process for 2 s before the command starts: start-up the user waits through.
+    const slowStart = path.join(projectDir, 'slow-start.mjs');
+    writeFileSync(slowStart, 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);\n');
+    const env = { DATABASE_URL: postgresUrl(database), NODE_OPTIONS: `--import ${pathToFileURL(slowStart).href}` };
+    const result = await runCli(['create_db'], { cwd: projectDir, env });
+    expect(result.code, show(result)).toBe(0);
+    const seconds = Number(/done in ([\d.]+) s/.exec(result.stdout)?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(2);
   });
 
   it('names host, port and database of an unreachable server, never the password, with no stack', async () => {
