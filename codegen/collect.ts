@@ -70,7 +70,7 @@ export interface CollectedSchema {
 export async function collectSchema(options: CollectSchemaOptions): Promise<CollectedSchema> {
   const projectDir = path.resolve(options.projectDir);
   const { config, file: configFile } = loadConfig(projectDir, { env: options.env });
-  await registerTypeScriptLoader();
+  await registerTypeScriptLoader(projectDir);
   await preloadAppMains(projectDir, config, configFile);
   const apps = await loadApps(projectDir, config, configFile);
   const modules = await importModelModules(projectDir, resolveModelModules(projectDir, apps));
