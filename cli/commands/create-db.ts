@@ -5,9 +5,10 @@
  * runs take turns. Never asks questions.
  */
 import { performance } from 'node:perf_hooks';
-import { collectSchema } from '../../codegen/collect.js';
+import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
 import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
+import { withTruncateReach, type DestructiveStatement } from '../create-db/destructive.js';
 import { planPush, schemaFilters, type PushPlan } from '../create-db/plan.js';
 import { catalogFingerprint, modelsFingerprint, PushMemory, PUSH_MEMORY_FILE, type PushState } from '../create-db/push-memory.js';
 import { pgliteState, withPglitePush } from '../create-db/pglite.js';
@@ -39,7 +40,7 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   output.info(`connecting to ${where}…`);
 
   const step = (session: PushSession): Promise<number> =>
-    pushStep(session, collected.schema, { where, projectDir: collected.projectDir }, options, output);
+    pushStep(session, collected.schema, { where, projectDir: collected.projectDir, owners: tableOwners(collected.entries) }, options, output);
   let exitCode: number;
   if (target.driver === 'postgres') {
     const state = await ensurePostgresDatabase(target, settings);
@@ -57,10 +58,18 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   return exitCode;
 }
 
-/** The database a push goes to, and the project that remembers its last push. */
+/** The database a push goes to, the project that remembers its last push, and which app owns each table. */
 interface PushTarget {
   where: string;
   projectDir: string;
+  /** `schema.table` → app name. */
+  owners: ReadonlyMap<string, string>;
+}
+
+function tableOwners(entries: readonly CollectedEntry[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const entry of entries) if (entry.kind === 'table') owners.set(`${entry.sqlSchema}.${entry.sqlName}`, entry.app);
+  return owners;
 }
 
 /**
@@ -70,7 +79,7 @@ interface PushTarget {
 async function pushStep(
   session: PushSession,
   schema: Record<string, unknown>,
-  { where, projectDir }: PushTarget,
+  { where, projectDir, owners }: PushTarget,
   options: CreateDbOptions,
   output: Output,
 ): Promise<number> {
@@ -94,19 +103,26 @@ async function pushStep(
   const count = plan.statements.length;
   output.info(`${count} statement${count === 1 ? '' : 's'} planned`);
   for (const warning of plan.warnings) output.warn(warning.replace(/^\W+/, ''));
+  const destructive = await withTruncateReach(session.planner, plan.destructive);
   if (options.dryRun) {
-    printPlan(plan, output);
+    printPlan(plan, destructive, owners, output);
     output.info('dry run: nothing was changed');
     return 0;
   }
-  if (plan.destructive.length > 0 && !options.force) {
-    output.error(`refused: ${plan.destructive.length} statement${plan.destructive.length === 1 ? '' : 's'} would lose data:`);
-    for (const item of plan.destructive) output.error(`  ${item.sql}    -- ${item.reason}`);
+  if (destructive.length > 0 && !options.force) {
+    output.error(`refused: ${destructive.length} statement${destructive.length === 1 ? '' : 's'} would lose data:`);
+    for (const item of destructive) {
+      output.error(`  ${item.sql}    -- ${item.reason}`);
+      for (const line of emptiedLines(item, owners)) output.error(`    ${line}`);
+    }
     output.error('nothing was changed');
     output.error('hint: run create_db --force to apply them anyway, or --dry-run to see the whole plan');
     return EXIT_DESTRUCTIVE;
   }
-  if (plan.destructive.length > 0) output.warn(`--force: applying ${plan.destructive.length} statement(s) that lose data`);
+  if (destructive.length > 0) {
+    output.warn(`--force: applying ${destructive.length} statement(s) that lose data`);
+    for (const item of destructive) for (const line of emptiedLines(item, owners)) output.warn(`  ${line}`);
+  }
   await session.applyInTransaction((runner) => applyStatements(runner, plan.statements, output));
   output.info(`applied ${count} statement${count === 1 ? '' : 's'}`);
   // Read after the commit: the catalog as this push left it.
@@ -141,12 +157,27 @@ async function remember(memory: PushMemory, where: string, state: PushState, out
   }
 }
 
-function printPlan(plan: PushPlan, output: Output): void {
-  const destructive = new Set(plan.destructive.map((item) => item.sql));
+function printPlan(plan: PushPlan, destructive: readonly DestructiveStatement[], owners: ReadonlyMap<string, string>, output: Output): void {
+  const bySql = new Map(destructive.map((item) => [item.sql, item]));
   for (const statement of plan.statements) {
-    output.info(destructive.has(statement) ? `${statement}    -- loses data` : statement);
+    const item = bySql.get(statement);
+    output.info(item ? `${statement}    -- loses data` : statement);
+    if (item) for (const line of emptiedLines(item, owners)) output.info(`  -- ${line}`);
   }
-  if (destructive.size > 0) {
-    output.info(`${destructive.size} of them would lose data: create_db refuses them without --force`);
+  if (bySql.size > 0) {
+    output.info(`${bySql.size} of them would lose data: create_db refuses them without --force`);
   }
+}
+
+/** Names every table a TRUNCATE empties, its app and its rows: CASCADE reaches further than the statement says. */
+function emptiedLines(item: DestructiveStatement, owners: ReadonlyMap<string, string>): string[] {
+  if (!item.empties) return [];
+  const count = item.empties.length;
+  return [
+    `empties ${count} table${count === 1 ? '' : 's'}${/\bCASCADE\b/i.test(item.sql) ? ' (CASCADE follows the foreign keys that point at it)' : ''}:`,
+    ...item.empties.map((table) => {
+      const app = owners.get(`${table.schema}.${table.name}`);
+      return `  "${table.schema}"."${table.name}"${app === undefined ? '' : ` (app "${app}")`}: ${table.rows} row${table.rows === 1 ? '' : 's'}`;
+    }),
+  ];
 }
