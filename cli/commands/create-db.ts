@@ -4,15 +4,19 @@
  * data loss, applied in one transaction, under a lock that makes concurrent
  * runs take turns. Never asks questions.
  */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
-import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
+import { describeTarget, MEMORY_PATH, readDatabaseSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
 import { withTruncateReach, type DestructiveStatement } from '../create-db/destructive.js';
 import { planPush, schemaFilters, type PushPlan } from '../create-db/plan.js';
 import { catalogFingerprint, modelsFingerprint, PushMemory, PUSH_MEMORY_FILE, type PushState } from '../create-db/push-memory.js';
 import { pgliteState, withPglitePush } from '../create-db/pglite.js';
-import { ensurePostgresDatabase, withPostgresPush } from '../create-db/postgres.js';
+import { dropPostgresDatabase, ensurePostgresDatabase, withPostgresPush } from '../create-db/postgres.js';
+import { createExtensions } from '../create-db/extensions.js';
+import { withFirstPushUndo } from '../create-db/first-push.js';
 import type { PushSession } from '../create-db/sql-runner.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
@@ -39,19 +43,32 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
 
-  const step = (session: PushSession): Promise<number> =>
-    pushStep(session, collected.schema, { where, projectDir: collected.projectDir, owners: tableOwners(collected.entries) }, options, output);
+  const pushTarget = { where, projectDir: collected.projectDir, owners: tableOwners(collected.entries), extensions: settings.extensions };
+  const step = (session: PushSession): Promise<number> => pushStep(session, collected.schema, pushTarget, options, output);
+  // A dry run on a database made for it leaves none behind either.
+  const keep = () => !options.dryRun;
   let exitCode: number;
   if (target.driver === 'postgres') {
     const state = await ensurePostgresDatabase(target, settings);
     output.info(state === 'created' ? `database "${target.name}" created` : `database "${target.name}" exists`);
-    exitCode = await withPostgresPush(target, settings, output, step);
+    const created = state === 'created' ? { what: `database "${target.name}"`, drop: () => dropPostgresDatabase(target, settings) } : undefined;
+    exitCode = await withFirstPushUndo(created, () => withPostgresPush(target, settings, output, step), keep);
   } else {
     const state = pgliteState(target);
-    exitCode = await withPglitePush(settings, (session) => {
-      output.info(state === 'created' ? 'embedded database created' : 'embedded database exists');
-      return step(session);
-    });
+    // Only a folder this run made is removed: one that was there may hold other files.
+    const created =
+      !target.path.startsWith(MEMORY_PATH) && !existsSync(target.path)
+        ? { what: `the embedded database folder ${target.path}`, drop: () => rm(target.path, { recursive: true, force: true }) }
+        : undefined;
+    exitCode = await withFirstPushUndo(
+      created,
+      () =>
+        withPglitePush(settings, (session) => {
+          output.info(state === 'created' ? 'embedded database created' : 'embedded database exists');
+          return step(session);
+        }),
+      keep,
+    );
   }
   // From process start (performance's time origin): the wait the user had, start-up and loading included.
   if (exitCode === 0) output.info(`done in ${(performance.now() / 1000).toFixed(1)} s`);
@@ -64,6 +81,8 @@ interface PushTarget {
   projectDir: string;
   /** `schema.table` → app name. */
   owners: ReadonlyMap<string, string>;
+  /** `[database] extensions`, created before the comparison. */
+  extensions: readonly string[];
 }
 
 function tableOwners(entries: readonly CollectedEntry[]): Map<string, string> {
@@ -79,10 +98,12 @@ function tableOwners(entries: readonly CollectedEntry[]): Map<string, string> {
 async function pushStep(
   session: PushSession,
   schema: Record<string, unknown>,
-  { where, projectDir, owners }: PushTarget,
+  { where, projectDir, owners, extensions }: PushTarget,
   options: CreateDbOptions,
   output: Output,
 ): Promise<number> {
+  // Before the comparison: the models' tables may use the extensions' types.
+  await createExtensions(session.planner, extensions, where);
   // Read here, under the lock that makes runs on one database take turns.
   const memory = await PushMemory.load(projectDir);
   const schemaNames = schemaFilters(schema);
