@@ -77,6 +77,15 @@ describe('create_db with [database] extensions', { timeout: 180_000 }, () => {
     expect(await databaseExists(database)).toBe(false);
   });
 
+  it('PostgreSQL: a dry run on a database it had to create leaves none behind', async () => {
+    setExtensions('extensions = citext');
+    const database = fresh();
+    const result = await runCli(['create_db', '--dry-run'], { cwd: projectDir, env: { DATABASE_URL: postgresUrl(database) } });
+    expect(result.code, show(result)).toBe(0);
+    expect(result.stdout).toContain('dry run: nothing was changed');
+    expect(await databaseExists(database)).toBe(false);
+  });
+
   it('embedded: loads the listed extensions PGlite ships, for create_db and for the database it leaves', async () => {
     setExtensions('extensions = citext, pg_trgm');
     const result = await runCli(['create_db'], { cwd: projectDir });
