@@ -51,6 +51,6 @@ export async function prepareProject(options: GlobalOptions): Promise<ProjectCon
     });
   }
   process.env[PROJECT_DIR_VAR] = context.projectDir;
-  await registerTypeScriptLoader();
+  await registerTypeScriptLoader(context.projectDir);
   return context;
 }

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../runtime/config.js';
 import { BackendtsError } from '../runtime/errors.js';
 import { activeAppEntries, loadApps, locateApp, type LoadedApp } from '../runtime/project.js';
 import { importModules } from './import-modules.js';
+import { checkIdentifierLengths } from './identifier-length.js';
 import { describeDrizzleObject, type CollectedKind } from './kinds.js';
 import { registerTypeScriptLoader } from './load-typescript.js';
 import { displayPath, importModelModules, resolveModelModules } from './model-modules.js';
@@ -69,7 +70,7 @@ export interface CollectedSchema {
 export async function collectSchema(options: CollectSchemaOptions): Promise<CollectedSchema> {
   const projectDir = path.resolve(options.projectDir);
   const { config, file: configFile } = loadConfig(projectDir, { env: options.env });
-  await registerTypeScriptLoader();
+  await registerTypeScriptLoader(projectDir);
   await preloadAppMains(projectDir, config, configFile);
   const apps = await loadApps(projectDir, config, configFile);
   const modules = await importModelModules(projectDir, resolveModelModules(projectDir, apps));
@@ -106,6 +107,7 @@ export async function collectSchema(options: CollectSchemaOptions): Promise<Coll
   }
 
   checkSqlNames(pending);
+  checkIdentifierLengths(pending);
   const names = uniqueNames(pending);
   const entries: CollectedEntry[] = pending.map(({ displayFile: _displayFile, ...entry }, index) => ({ ...entry, name: names[index]! }));
   const schema: Record<string, unknown> = {};

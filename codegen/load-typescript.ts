@@ -5,7 +5,9 @@
  * process; every later `import()` of a `.ts` file goes through Node's own
  * module cache, so one model module imported by many apps loads once.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** The one registration per process (hooks are process-wide, not per project). */
@@ -24,15 +26,27 @@ function typeScriptAlreadyLoads(): boolean {
 
 /**
  * Registers tsx's ESM loader once per process, so that `import()` of a `.ts`
- * file works. Safe to call many times; does nothing where TypeScript already loads.
+ * file works, with the project's own tsconfig.json (its `paths` aliases,
+ * JSX settings…): left alone, tsx reads the one of the current folder,
+ * which is another project's under `--project`. Safe to call many times (the
+ * first project wins); does nothing where TypeScript already loads.
  */
-export function registerTypeScriptLoader(): Promise<void> {
+export function registerTypeScriptLoader(projectDir?: string): Promise<void> {
   registration ??= (async () => {
     if (typeScriptAlreadyLoads()) return;
     const { register } = await import('tsx/esm/api');
-    register();
+    register(projectDir === undefined ? {} : { tsconfig: projectTsconfig(projectDir) ?? false });
   })();
   return registration;
+}
+
+/** The tsconfig.json that applies to a project: its own, or the nearest one above it (a monorepo's). */
+export function projectTsconfig(projectDir: string): string | undefined {
+  for (let dir = path.resolve(projectDir); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'tsconfig.json');
+    if (existsSync(file)) return file;
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }
 
 /**

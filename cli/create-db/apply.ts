@@ -19,9 +19,19 @@ export async function applyStatements(runner: SqlRunner, statements: readonly st
       throw new BackendtsError(
         'BT_CREATE_DB_APPLY',
         `statement ${index + 1}/${total} failed, nothing was changed: ${detail}\n  ${statement}`,
-        { hint: 'fix the model that leads to this statement (or the data it conflicts with) and run create_db again', cause: error },
+        { hint: applyHint(error), cause: error },
       );
     }
     output.progress('applying', index + 1, total);
   }
+}
+
+/** A type the database lacks usually comes from an extension the schema needs: say where to list it. */
+function applyHint(error: unknown): string {
+  const missingType = (error as { code?: string }).code === '42704' && /type "([^"]+)" does not exist/.exec(error instanceof Error ? error.message : '');
+  if (missingType) {
+    const name = missingType[1]!.replace(/^.*\./, '');
+    return `if type "${name}" comes from an extension, list it in [database] extensions (e.g. extensions = ${name}) and run create_db again; otherwise fix the model that uses it`;
+  }
+  return 'fix the model that leads to this statement (or the data it conflicts with) and run create_db again';
 }

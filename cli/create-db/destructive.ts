@@ -5,10 +5,15 @@
  * statements themselves are judged: a drop is a drop, whatever the row count.
  */
 
+import { truncateReach, type ReachedTable } from './truncate-reach.js';
+import type { SqlRunner } from './sql-runner.js';
+
 /** A planned statement that would lose data, and why. */
 export interface DestructiveStatement {
   sql: string;
   reason: string;
+  /** For a TRUNCATE: every table it empties (through CASCADE too), once read from the database. */
+  empties?: ReachedTable[];
 }
 
 const RULES: { pattern: RegExp; reason: string }[] = [
@@ -31,4 +36,14 @@ export function findDestructive(statements: readonly string[]): DestructiveState
     if (rule) found.push({ sql, reason: rule.reason });
   }
   return found;
+}
+
+/** Adds to each TRUNCATE the tables it would empty and their rows, read from the database the plan is for. */
+export async function withTruncateReach(runner: SqlRunner, destructive: readonly DestructiveStatement[]): Promise<DestructiveStatement[]> {
+  const described: DestructiveStatement[] = [];
+  for (const item of destructive) {
+    const empties = await truncateReach(runner, item.sql);
+    described.push(empties.length > 0 ? { ...item, empties } : item);
+  }
+  return described;
 }

@@ -102,6 +102,19 @@ export async function ensurePostgresDatabase(target: PostgresTarget, settings: D
   );
 }
 
+/**
+ * Drops a database this run created (and nothing wrote to). Without FORCE: a
+ * database another session has meanwhile connected to is left, with an error.
+ */
+export async function dropPostgresDatabase(target: PostgresTarget, settings: DatabaseSettings): Promise<void> {
+  const admin = connect(target, settings, MAINTENANCE_DATABASES[0]);
+  try {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${quoteIdentifier(target.name)}`);
+  } finally {
+    await admin.end({ timeout: 1 });
+  }
+}
+
 /** Connections that read the current schema at once: drizzle-kit sends its per-table queries together. */
 const PLAN_CONNECTIONS = 4;
 

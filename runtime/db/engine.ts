@@ -13,6 +13,7 @@ import { BackendtsError } from '../errors.js';
 import { Availability, type AvailabilityLogger } from './availability.js';
 import { reasonOf } from './faults.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
+import { loadPgliteExtensions } from './pglite-extensions.js';
 import { describeTarget, MEMORY_PATH, readDatabaseSettings, type DatabaseSettings } from './settings.js';
 import { echoLogger, type SqlLog } from './echo.js';
 import type { AnySchema, DbSession, RegisteredSchema } from './types.js';
@@ -170,12 +171,14 @@ async function openPglite<TSchema extends AnySchema>(
   log: SqlLog | undefined,
 ): Promise<PgliteDbEngine<TSchema>> {
   const target = settings.target as Extract<DatabaseSettings['target'], { driver: 'pglite' }>;
+  // Loaded at every open, not only by create_db: a database that uses an extension needs its files to serve.
+  const extensions = await loadPgliteExtensions(settings.extensions, describeTarget(target));
   const inMemory = target.path.startsWith(MEMORY_PATH);
   // An in-memory database belongs to this engine alone: nothing to lock.
   const lock: FolderLock = inMemory ? { file: '', release: () => {} } : lockFolder(target.path);
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir: target.path });
+    client = await PGlite.create({ dataDir: target.path, extensions });
   } catch (error) {
     lock.release();
     throw new BackendtsError('BT_DB_OPEN_FAILED', `cannot open the ${describeTarget(target)}: ${reasonOf(error)}`, {

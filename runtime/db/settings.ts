@@ -3,7 +3,7 @@
  * project uses, so the server, `create_db` and `init_project` always agree.
  */
 import path from 'node:path';
-import type { Config, ConfigValue } from '../config.js';
+import { configList, type Config, type ConfigValue } from '../config.js';
 import { BackendtsError } from '../errors.js';
 
 /** Transaction isolation levels accepted by `isolation_level`. */
@@ -54,6 +54,8 @@ export interface DatabaseSettings {
   /** Use prepared statements (turn off behind PgBouncer in transaction mode). */
   prepare: boolean;
   ssl: false | 'require' | 'allow' | 'prefer' | 'verify-full';
+  /** PostgreSQL extensions the schema needs (`vector`, `pg_trgm`): created by `create_db`, loaded into the embedded database. */
+  extensions: string[];
 }
 
 /** Default folder of the embedded database, relative to the project. */
@@ -65,8 +67,11 @@ export const MEMORY_PATH = 'memory://';
 const KNOWN_KEYS = new Set([
   'driver', 'url', 'host', 'port', 'name', 'username', 'password', 'path',
   'isolation_level', 'echo', 'log_parameters', 'pool_size', 'connect_timeout', 'idle_timeout',
-  'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'reconnect_delay', 'prepare', 'ssl',
+  'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'reconnect_delay', 'prepare', 'ssl', 'extensions',
 ]);
+
+/** An extension name as CREATE EXTENSION takes it (`uuid-ossp` has a dash). */
+const EXTENSION_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 const ISOLATION_LEVELS: IsolationLevel[] = ['read uncommitted', 'read committed', 'repeatable read', 'serializable'];
 
@@ -167,6 +172,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     reconnectDelay: seconds(text('reconnect_delay'), 0.5, 'reconnect_delay', where),
     prepare: boolean(section.prepare, true, 'prepare', where),
     ssl: ssl === undefined || ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : (ssl as DatabaseSettings['ssl']),
+    extensions: extensionList(section.extensions, where),
   };
 }
 
@@ -177,6 +183,24 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
  */
 export function readLogParameters(config: Config, configFile = 'config.ini'): boolean {
   return boolean(config.database?.log_parameters, false, 'log_parameters', `${configFile} [database]`);
+}
+
+/** `extensions = vector, pg_trgm` (or one a line): names only, each once. */
+function extensionList(value: ConfigValue | undefined, where: string): string[] {
+  if (typeof value === 'boolean') {
+    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: extensions = ${String(value)} is not a list of extension names`, {
+      hint: 'write extensions = vector, pg_trgm (or one name a line)',
+    });
+  }
+  const names = configList(value);
+  for (const name of names) {
+    if (!EXTENSION_NAME.test(name)) {
+      throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: extensions: "${name}" is not an extension name`, {
+        hint: 'write extensions = vector, pg_trgm (names separated by commas, or one a line)',
+      });
+    }
+  }
+  return [...new Set(names)];
 }
 
 /** Describes the target for messages: host, port and database, never the password. */

@@ -91,6 +91,79 @@ describe('collectSchema refuses names that would clash', () => {
   });
 });
 
+describe('collectSchema refuses SQL names over 63 bytes (PostgreSQL would truncate them)', () => {
+  const longTable = 'customer_subscription_billing_history_entries';
+  const longColumn = 'billing_account_reference_identifier';
+
+  test('a generated foreign-key name, naming app, file, table, name and the fix', async () => {
+    const dir = project({
+      accounts: { models: ['./db/models'], files: { 'db/models.ts': table('accounts', 'billing_accounts') } },
+      billing: {
+        models: ['./db/models'],
+        files: {
+          'db/models.ts':
+            "import { accounts } from '../../accounts/db/models.js';\n" +
+            `export const entries = pgTable('${longTable}', { id: integer('id').primaryKey(), ${longColumn}: integer('${longColumn}').references(() => accounts.id) });`,
+        },
+      },
+    });
+    const fk = `${longTable}_${longColumn}_billing_accounts_id_fk`;
+    const error = await collectSchema({ projectDir: dir }).then(
+      () => undefined,
+      (caught: unknown) => caught as { code: string; message: string; hint: string },
+    );
+    expect(error?.code).toBe('BT_IDENTIFIER_TOO_LONG');
+    expect(error?.message).toContain(
+      `app "billing", apps/billing/db/models.ts, table "${longTable}": foreign key "${fk}" is ${fk.length} bytes; name it: foreignKey({ name: '...'`,
+    );
+    expect(error?.hint).toContain('at most 63 bytes');
+  });
+
+  test('every long name at once: generated unique and index names, and a long column name', async () => {
+    const column = 'x'.repeat(64);
+    const dir = project({
+      shop: {
+        models: ['./db/models'],
+        files: {
+          'db/models.ts':
+            "import { index, unique } from 'drizzle-orm/pg-core';\n" +
+            `export const entries = pgTable('${longTable}', { id: integer('id').generatedAlwaysAsIdentity(), ${longColumn}: integer('${longColumn}').unique(), wide: integer('${column}') },` +
+            ` (t) => [index().on(t.${longColumn}), unique().on(t.id, t.${longColumn})]);`,
+        },
+      },
+    });
+    const error = await collectSchema({ projectDir: dir }).then(
+      () => undefined,
+      (caught: unknown) => caught as { code: string; message: string },
+    );
+    expect(error?.code).toBe('BT_IDENTIFIER_TOO_LONG');
+    expect(error?.message).toMatch(/^4 SQL names are longer than PostgreSQL's 63 bytes/);
+    for (const part of [
+      `unique constraint "${longTable}_${longColumn}_unique"`,
+      `index "${longTable}_${longColumn}_index"`,
+      `unique constraint "${longTable}_id_${longColumn}_unique"`,
+      `column name "${column}" is 64 bytes`,
+    ]) {
+      expect(error?.message).toContain(part);
+    }
+  });
+
+  test('long names given explicitly shorter pass', async () => {
+    const dir = project({
+      shop: {
+        models: ['./db/models'],
+        files: {
+          'db/models.ts':
+            "import { index } from 'drizzle-orm/pg-core';\n" +
+            `export const entries = pgTable('${longTable}', { id: integer('id').generatedAlwaysAsIdentity({ name: 'entries_id_seq' }), ${longColumn}: integer('${longColumn}').unique('entries_ref_unique') },` +
+            ` (t) => [index('entries_ref_index').on(t.${longColumn})]);`,
+        },
+      },
+    });
+    await expect(collectSchema({ projectDir: dir })).resolves.toMatchObject({ entries: [expect.objectContaining({ name: 'entries' })] });
+  });
+});
+
 describe('collectSchema accepts', () => {
   test('one table object re-exported by another app, collecting it once for the app listed first', async () => {
     const dir = project({

@@ -35,6 +35,15 @@ describe('[database] settings', () => {
     expect(settings).toMatchObject({ statementTimeout: 500, idleTimeout: 120, echo: true, prepare: false, isolationLevel: 'serializable' });
   });
 
+  it('reads extensions as a list, on one line or one a line, and rejects a name that is none', () => {
+    expect(read('[database]\nextensions = vector, pg_trgm, uuid-ossp\n').extensions).toEqual(['vector', 'pg_trgm', 'uuid-ossp']);
+    expect(read('[database]\nextensions =\n    citext\n    pg_trgm\n').extensions).toEqual(['citext', 'pg_trgm']);
+    expect(read('[apps]\nactive =\n').extensions).toEqual([]);
+    expect(() => read('[database]\nextensions = vector; drop\n')).toThrow(
+      expect.objectContaining({ code: 'BT_DB_SETTING_INVALID', message: 'config.ini [database]: extensions: "vector; drop" is not an extension name' }),
+    );
+  });
+
   it('rejects an unknown key, naming it', () => {
     expect(() => read('[database]\nhots = x\n')).toThrow(/\[database\]: unknown setting "hots"/);
   });
