@@ -89,7 +89,7 @@ async function pushStep(session: PushSession, schema: Record<string, unknown>, w
         ? 'comparing the models with the database (no schema stored by create_db yet)…'
         : 'comparing the models with the database (it was changed since the last create_db)…',
     );
-    plan = await planPush(imports, schemaNames, session.planner, { target: where });
+    plan = await planPush(imports, snapshot, schemaNames, session.planner, { target: where });
   }
   if (plan.statements.length === 0) {
     // Nothing to apply, but the next run can plan from the snapshot.

@@ -53,7 +53,13 @@ export function preloadDrizzleKit(): Promise<typeof import('drizzle-kit/api')> {
  * (introspection: for a database changed by hand, or with no stored
  * snapshot); changes nothing.
  */
-export async function planPush(imports: Record<string, unknown>, schemaNames: readonly string[], runner: SqlRunner, options: PlanOptions): Promise<PushPlan> {
+export async function planPush(
+  imports: Record<string, unknown>,
+  snapshot: Record<string, unknown>,
+  schemaNames: readonly string[],
+  runner: SqlRunner,
+  options: PlanOptions,
+): Promise<PushPlan> {
   const { pushSchema } = await preloadDrizzleKit();
   let lastQueryError: unknown;
   const executor = drizzleKitExecutor(runner, (error) => {
@@ -66,7 +72,7 @@ export async function planPush(imports: Record<string, unknown>, schemaNames: re
     // Tables still being read when another failed must not query a closing connection.
     executor.close();
   }
-  const statements = withoutFalseDifferences(clean(result.statementsToExecute), imports);
+  const statements = withoutFalseDifferences(clean(result.statementsToExecute), imports).map((statement) => withPolicyExpressions(statement, snapshot));
   return { statements, destructive: findDestructive(statements), warnings: result.warnings.map(stripAnsi) };
 }
 
@@ -135,6 +141,30 @@ function withoutFalseDifferences(statements: string[], imports: Record<string, u
     const [, schema = 'public', table, column] = match.map((part) => part?.replace(/""/g, '"'));
     return !keyColumns.has(JSON.stringify([schema, table, column]));
   });
+}
+
+const CREATE_POLICY = /^CREATE POLICY "((?:[^"]|"")+)" ON (?:"((?:[^"]|"")+)"\.)?"((?:[^"]|"")+)" (.*?);?$/s;
+
+interface SnapshotPolicy {
+  using?: string;
+  withCheck?: string;
+}
+
+/**
+ * The live comparison keeps only a policy's name, `as`, `for` and `to`
+ * (upstream drizzle-kit issue 3504), so the policies it creates lack their
+ * USING and WITH CHECK: they are taken from the models' snapshot.
+ */
+function withPolicyExpressions(statement: string, snapshot: Record<string, unknown>): string {
+  const match = CREATE_POLICY.exec(statement);
+  if (!match || /\b(USING|WITH CHECK)\s*\(/.test(match[4]!)) return statement;
+  const [, name, schema = 'public', table] = match.map((part) => part?.replace(/""/g, '"'));
+  const tables = (snapshot.tables ?? {}) as Record<string, { policies?: Record<string, SnapshotPolicy> }>;
+  const policy = tables[`${schema}.${table}`]?.policies?.[name!];
+  if (policy === undefined) return statement;
+  const using = policy.using === undefined ? '' : ` USING (${policy.using})`;
+  const withCheck = policy.withCheck === undefined ? '' : ` WITH CHECK (${policy.withCheck})`;
+  return `${statement.replace(/;$/, '')}${using}${withCheck};`;
 }
 
 function explainFailure(error: unknown, queryError: unknown, written: string, target: string): BackendtsError {

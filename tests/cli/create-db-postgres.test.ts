@@ -1,6 +1,7 @@
 /** create_db on a real PostgreSQL server (127.0.0.1:5432), as a subprocess. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, removeDir, runCli, show } from './support/cli.js';
+import { defineCreateDbSchemasSuite } from './support/create-db-schemas-suite.js';
 import { defineCreateDbSuite } from './support/create-db-suite.js';
 import { columnsOf, postgresInspector } from './support/inspect.js';
 import { AMBIGUOUS, INITIAL, writeModels } from './support/models.js';
@@ -73,3 +74,5 @@ describe('create_db on PostgreSQL, at the edges', () => {
   });
 });
 
+
+defineCreateDbSchemasSuite('postgres');
