@@ -16,7 +16,7 @@ import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { BackendtsError } from '../../runtime/errors.js';
 import { silenceStdout } from '../output.js';
 import { findDestructive, type DestructiveStatement } from './destructive.js';
-import { drizzleKitExecutor, type SqlRunner } from './sql-runner.js';
+import { drizzleKitExecutor, sqlLiteral, type SqlRunner } from './sql-runner.js';
 
 /** What a push would do. */
 export interface PushPlan {
@@ -72,7 +72,8 @@ export async function planPush(
     // Tables still being read when another failed must not query a closing connection.
     executor.close();
   }
-  const statements = withoutFalseDifferences(clean(result.statementsToExecute), imports).map((statement) => withPolicyExpressions(statement, snapshot));
+  const planned = withoutFalseDifferences(clean(result.statementsToExecute), imports).map((statement) => withPolicyExpressions(statement, snapshot));
+  const statements = await withoutSamePrimaryKeys(planned, runner);
   return { statements, destructive: findDestructive(statements), warnings: result.warnings.map(stripAnsi) };
 }
 
@@ -141,6 +142,33 @@ function withoutFalseDifferences(statements: string[], imports: Record<string, u
     const [, schema = 'public', table, column] = match.map((part) => part?.replace(/""/g, '"'));
     return !keyColumns.has(JSON.stringify([schema, table, column]));
   });
+}
+
+const READD_PRIMARY_KEY =
+  /^ALTER TABLE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") DROP CONSTRAINT "((?:[^"]|"")+)";\s*--> statement-breakpoint\s*ALTER TABLE \1 ADD CONSTRAINT "\2" PRIMARY KEY\(((?:"(?:[^"]|"")+",?)+)\);?$/;
+
+/**
+ * Removes the re-creation of a composite primary key that is already there
+ * under that name, on those columns: the live comparison can pair a table
+ * with another table's key name (its key lookup runs concurrently for all
+ * tables, without its parameters), and then plans to drop and re-add it.
+ */
+async function withoutSamePrimaryKeys(statements: string[], runner: SqlRunner): Promise<string[]> {
+  const kept: string[] = [];
+  for (const statement of statements) {
+    const match = READD_PRIMARY_KEY.exec(statement);
+    if (match) {
+      const [, table, name, columns] = match;
+      const [live] = await runner.query(
+        `select c.conname as name, (select string_agg('"' || replace(a.attname, '"', '""') || '"', ',' order by k.ord) from unnest(c.conkey) with ordinality k(attnum, ord)
+           join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum) as columns
+         from pg_constraint c where c.conrelid = to_regclass(${sqlLiteral(table!)}) and c.contype = 'p'`,
+      );
+      if (live !== undefined && live.name === name!.replace(/""/g, '"') && live.columns === columns) continue;
+    }
+    kept.push(statement);
+  }
+  return kept;
 }
 
 const CREATE_POLICY = /^CREATE POLICY "((?:[^"]|"")+)" ON (?:"((?:[^"]|"")+)"\.)?"((?:[^"]|"")+)" (.*?);?$/s;
