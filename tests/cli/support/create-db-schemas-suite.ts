@@ -43,7 +43,7 @@ export function defineCreateDbSchemasSuite(driver: Driver): void {
         /** Forgets what create_db stored, as on a database pushed before it stored anything. */
         forget: async () => {
           rmSync(path.join(dir, '.backendts/create_db.json'), { force: true });
-          await db((query) => query('drop schema backendts cascade'));
+          await db((query) => query('drop schema if exists backendts cascade'));
         },
       };
     };
