@@ -70,7 +70,7 @@ export async function planPush(
     result = await callDrizzleKit(() => pushSchema(imports, executor as never, [...schemaNames]), options.target, () => lastQueryError);
   } finally {
     // Tables still being read when another failed must not query a closing connection.
-    executor.close();
+    await executor.close();
   }
   const planned = withoutFalseDifferences(clean(result.statementsToExecute), imports).map((statement) => withPolicyExpressions(statement, snapshot));
   const statements = await withoutSamePrimaryKeys(planned, runner);

@@ -23,8 +23,8 @@ export interface PushSession {
 /** What drizzle-kit's `pushSchema` calls on the database it is given. */
 export interface DrizzleKitExecutor {
   execute(query: SQL): Promise<{ rows: Record<string, unknown>[] }>;
-  /** Answers every later query with no rows, without touching the database. */
-  close(): void;
+  /** Answers every later query with no rows, without touching the database; resolves once the queries under way have settled. */
+  close(): Promise<void>;
 }
 
 const dialect = new PgDialect();
@@ -51,9 +51,11 @@ const COMPOSITE_KEY_LOOKUP = /connamespace = \$1::regnamespace\s+AND\s+pg_class\
  */
 export function drizzleKitExecutor(runner: SqlRunner, onError: (error: unknown) => void): DrizzleKitExecutor {
   let closed = false;
+  const running = new Set<Promise<unknown>>();
   return {
-    close() {
+    async close() {
       closed = true;
+      await Promise.allSettled(running);
     },
     async execute(query) {
       if (closed) return { rows: [] };
@@ -66,11 +68,15 @@ export function drizzleKitExecutor(runner: SqlRunner, onError: (error: unknown) 
         if (current === undefined) throw new Error("drizzle-kit's composite primary key lookup came before its table's columns query");
         text = text.replace('$1::regnamespace', `${sqlLiteral(current.schema)}::regnamespace`).replace('$2', sqlLiteral(current.table));
       }
+      const pending = runner.query(text);
+      running.add(pending);
       try {
-        return { rows: await runner.query(text) };
+        return { rows: await pending };
       } catch (error) {
         onError(error);
         throw error;
+      } finally {
+        running.delete(pending);
       }
     },
   };
