@@ -10,6 +10,7 @@ import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.
 import { applyStatements } from '../create-db/apply.js';
 import { catalogFingerprint, drizzleKitVersion, modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
 import { kitSchema } from '../create-db/kit-schema.js';
+import { policyRepairs } from '../create-db/policy-drift.js';
 import { planFromSnapshot, planPush, type PushPlan } from '../create-db/plan.js';
 import { readSchemaState, writeSchemaState, type SchemaState } from '../create-db/schema-state.js';
 import { pgliteState, withPglitePush } from '../create-db/pglite.js';
@@ -90,6 +91,8 @@ async function pushStep(session: PushSession, schema: Record<string, unknown>, w
         : 'comparing the models with the database (it was changed since the last create_db)…',
     );
     plan = await planPush(imports, snapshot, schemaNames, session.planner, { target: where });
+    const repairs = await policyRepairs(snapshot, session, schemaNames);
+    if (repairs.length > 0) plan = { ...plan, statements: [...plan.statements, ...repairs] };
   }
   if (plan.statements.length === 0) {
     // Nothing to apply, but the next run can plan from the snapshot.

@@ -93,7 +93,7 @@ export function defineCreateDbSchemasSuite(driver: Driver): void {
       expect(again.stdout, show(again)).toContain('up to date: neither the models nor the database changed');
     });
 
-    it("keeps a policy's USING and WITH CHECK, and applies a changed expression", async () => {
+    it("keeps a policy's USING and WITH CHECK, applies a changed expression, and repairs one changed by hand", async () => {
       const p = project(withPolicy('${t.owner} = current_user', 'true'));
       expect((await p.createDb()).code).toBe(0);
       const policy = `select qual, with_check from pg_policies where policyname = 'notes_owner'`;
@@ -102,6 +102,15 @@ export function defineCreateDbSchemasSuite(driver: Driver): void {
       const changed = await p.createDb();
       expect(changed.code, show(changed)).toBe(0);
       expect(await p.db((query) => query(policy))).toEqual([{ qual: '(owner = SESSION_USER)', with_check: "(owner <> ''::text)" }]);
+      await p.db((query) => query('alter policy notes_owner on notes using (true)'));
+      const repaired = await p.createDb();
+      expect(repaired.code, show(repaired)).toBe(0);
+      expect(repaired.stdout).toContain('it was changed since the last create_db');
+      expect(statementsOf(repaired.stdout)).toEqual([`ALTER POLICY "notes_owner" ON "public"."notes" USING ("notes"."owner" = session_user) WITH CHECK ("notes"."owner" <> '');`]);
+      expect(await p.db((query) => query(policy))).toEqual([{ qual: '(owner = SESSION_USER)', with_check: "(owner <> ''::text)" }]);
+      await p.forget();
+      const live = await p.createDb();
+      expect(live.stdout, show(live)).toContain('up to date: nothing to do');
     });
 
     it('creates a table in an unexported PostgreSQL schema once, and repairs a hand change to it', async () => {
