@@ -1,7 +1,7 @@
 /**
  * The build-time suite: on the generated 100 apps × 10 tables project, times
  * `backendts codegen` (cold), `backendts create_db` on an empty database and
- * its no-change re-run, on PostgreSQL and on the embedded default, and
+ * its no-change re-run (and, on PostgreSQL, a no-change run from a fresh checkout), on PostgreSQL and on the embedded default, and
  * `drizzle-kit push` on the same schema and the same kinds of database.
  * A database step still running after `--build-timeout` seconds is stopped
  * and reported as such, so the suite stays bounded.
@@ -33,6 +33,11 @@ function databaseSteps() {
     for (const state of ['empty', 'no change']) {
       for (const tool of ['backendts create_db', 'drizzle-kit push']) steps.push({ label: `${tool}, ${where}, ${state}`, kind, tool, state });
     }
+    // A second copy of the project with no .backendts/ (a fresh checkout) on the database just pushed: nothing to do.
+    if (kind === 'postgres') {
+      const tool = 'backendts create_db';
+      steps.push({ label: `${tool}, ${where}, no change, fresh checkout`, kind, tool, state: 'no change', fresh: true });
+    }
   }
   return steps;
 }
@@ -62,9 +67,10 @@ export async function runBuildSuite(options) {
         log(`  ${label}: stopped after ${timeout} s`);
       },
     );
-  const backendts = (command, env, limit = timeout) =>
-    timeCommand(`backendts ${command}`, process.execPath, [BACKENDTS_CLI, command, '--project', projectDir], {
-      cwd: projectDir,
+  const fresh = await generateBenchProject({ apps: options.buildApps });
+  const backendts = (command, env, limit = timeout, dir = projectDir) =>
+    timeCommand(`backendts ${command}`, process.execPath, [BACKENDTS_CLI, command, '--project', dir], {
+      cwd: dir,
       env,
       timeoutSeconds: limit,
     });
@@ -93,17 +99,23 @@ export async function runBuildSuite(options) {
       };
       for (const step of databaseSteps()) {
         if (step.tool === 'drizzle-kit push') await record(step.label, push(kitConfig[step.kind]));
-        else await record(step.label, backendts('create_db', { DATABASE_URL: step.kind === 'postgres' ? urls[step.tool] : undefined }));
+        else {
+          const env = { DATABASE_URL: step.kind === 'postgres' ? urls[step.tool] : undefined };
+          await record(step.label, backendts('create_db', env, timeout, step.fresh ? fresh.projectDir : projectDir));
+        }
       }
     }
   } finally {
     for (const name of databases) await dropDatabase(options.pgUrl, name).catch(() => {});
     rmSync(projectDir, { recursive: true, force: true });
+    rmSync(fresh.projectDir, { recursive: true, force: true });
   }
   const seconds = (label) => median(samples.get(label) ?? []);
   const labels = [CODEGEN, ...databaseSteps().map((step) => step.label)].filter((label) => samples.has(label) || stopped.has(label));
   const steps = labels.map((label) => {
-    const pushLabel = label.startsWith('backendts create_db') ? label.replace('backendts create_db', 'drizzle-kit push') : undefined;
+    const candidate = label.startsWith('backendts create_db') ? label.replace('backendts create_db', 'drizzle-kit push') : undefined;
+    // The fresh-checkout step has no drizzle-kit counterpart.
+    const pushLabel = candidate && (samples.has(candidate) || stopped.has(candidate)) ? candidate : undefined;
     return {
       label,
       seconds: seconds(label),

@@ -11,8 +11,11 @@ import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
 import { describeTarget, MEMORY_PATH, readDatabaseSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
 import { withTruncateReach, type DestructiveStatement } from '../create-db/destructive.js';
-import { planPush, schemaFilters, type PushPlan } from '../create-db/plan.js';
-import { catalogFingerprint, modelsFingerprint, PushMemory, PUSH_MEMORY_FILE, type PushState } from '../create-db/push-memory.js';
+import { catalogFingerprint, drizzleKitVersion, modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
+import { kitSchema } from '../create-db/kit-schema.js';
+import { policyRepairs } from '../create-db/policy-drift.js';
+import { planFromSnapshot, planPush, type PushPlan } from '../create-db/plan.js';
+import { readSchemaState, writeSchemaState, type SchemaState } from '../create-db/schema-state.js';
 import { pgliteState, withPglitePush } from '../create-db/pglite.js';
 import { dropPostgresDatabase, ensurePostgresDatabase, withPostgresPush } from '../create-db/postgres.js';
 import { createExtensions } from '../create-db/extensions.js';
@@ -43,7 +46,7 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
 
-  const pushTarget = { where, projectDir: collected.projectDir, owners: tableOwners(collected.entries), extensions: settings.extensions };
+  const pushTarget = { where, owners: tableOwners(collected.entries), extensions: settings.extensions };
   const step = (session: PushSession): Promise<number> => pushStep(session, collected.schema, pushTarget, options, output);
   // A dry run on a database made for it leaves none behind either.
   const keep = () => !options.dryRun;
@@ -75,10 +78,9 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   return exitCode;
 }
 
-/** The database a push goes to, the project that remembers its last push, and which app owns each table. */
+/** The database a push goes to, and which app owns each table. */
 interface PushTarget {
   where: string;
-  projectDir: string;
   /** `schema.table` → app name. */
   owners: ReadonlyMap<string, string>;
   /** `[database] extensions`, created before the comparison. */
@@ -92,32 +94,50 @@ function tableOwners(entries: readonly CollectedEntry[]): Map<string, string> {
 }
 
 /**
- * Plans, judges and (unless told not to) applies, in one transaction. Skips
- * the plan when neither the models nor the database changed since the last push.
+ * Plans, judges and (unless told not to) applies, in one transaction that
+ * also records what was pushed. While the database's catalog is as the last
+ * push left it, the plan is the diff between the stored snapshot and the
+ * models' (none at all when they are equal); otherwise the models are
+ * compared with the live catalog.
  */
 async function pushStep(
   session: PushSession,
   schema: Record<string, unknown>,
-  { where, projectDir, owners, extensions }: PushTarget,
+  { where, owners, extensions }: PushTarget,
   options: CreateDbOptions,
   output: Output,
 ): Promise<number> {
   // Before the comparison: the models' tables may use the extensions' types.
   await createExtensions(session.planner, extensions, where);
+  const { imports, schemaNames } = kitSchema(schema);
+  const snapshot = await modelsSnapshot(imports, schemaNames);
+  const models = modelsFingerprint(snapshot, schemaNames);
   // Read here, under the lock that makes runs on one database take turns.
-  const memory = await PushMemory.load(projectDir);
-  const schemaNames = schemaFilters(schema);
-  const models = await modelsFingerprint(schema, schemaNames);
-  const state = () => databaseState(session, models, schemaNames, output);
-  const before = await state();
-  if (before !== undefined && memory.unchanged(where, before)) {
-    output.info(`up to date: neither the models nor the database changed since the last create_db (delete ${PUSH_MEMORY_FILE} to compare anyway)`);
+  const stored = await readSchemaState(session.planner);
+  const catalog = await catalogFingerprint(session.planner, schemaNames);
+  const current: SchemaState = { snapshot, models, catalog, kitVersion: drizzleKitVersion() };
+  const fromSnapshot = stored !== undefined && stored.catalog === catalog && stored.kitVersion === current.kitVersion;
+  if (fromSnapshot && stored.models === models) {
+    output.info('up to date: neither the models nor the database changed since the last create_db');
     return 0;
   }
-  output.info('comparing the models with the database…');
-  const plan = await planPush(schema, session.planner, { target: where });
+  let plan: PushPlan;
+  if (fromSnapshot) {
+    output.info('planning from the schema stored at the last create_db…');
+    plan = await planFromSnapshot(stored.snapshot, snapshot, { target: where });
+  } else {
+    output.info(
+      stored === undefined
+        ? 'comparing the models with the database (no schema stored by create_db yet)…'
+        : 'comparing the models with the database (it was changed since the last create_db)…',
+    );
+    plan = await planPush(imports, snapshot, schemaNames, session.planner, { target: where });
+    const repairs = await policyRepairs(snapshot, session, schemaNames);
+    if (repairs.length > 0) plan = { ...plan, statements: [...plan.statements, ...repairs] };
+  }
   if (plan.statements.length === 0) {
-    if (before !== undefined) await remember(memory, where, before, output);
+    // Nothing to apply, but the next run can plan from the snapshot.
+    if (!options.dryRun) await session.applyInTransaction((runner) => writeSchemaState(runner, current));
     output.info('up to date: nothing to do');
     return 0;
   }
@@ -144,38 +164,13 @@ async function pushStep(
     output.warn(`--force: applying ${destructive.length} statement(s) that lose data`);
     for (const item of destructive) for (const line of emptiedLines(item, owners)) output.warn(`  ${line}`);
   }
-  await session.applyInTransaction((runner) => applyStatements(runner, plan.statements, output));
+  await session.applyInTransaction(async (runner) => {
+    await applyStatements(runner, plan.statements, output);
+    // The catalog as this transaction leaves it: what later runs will find.
+    await writeSchemaState(runner, { ...current, catalog: await catalogFingerprint(runner, schemaNames) });
+  });
   output.info(`applied ${count} statement${count === 1 ? '' : 's'}`);
-  // Read after the commit: the catalog as this push left it.
-  const after = await state();
-  if (after !== undefined) await remember(memory, where, after, output);
   return 0;
-}
-
-/** The models' and the catalog's hashes; undefined (compare in full, remember nothing) when the catalog cannot be read. */
-async function databaseState(
-  session: PushSession,
-  models: string,
-  schemaNames: readonly string[],
-  output: Output,
-): Promise<PushState | undefined> {
-  try {
-    return { models, catalog: await catalogFingerprint(session.planner, schemaNames) };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    output.warn(`could not read the database's catalog state (${reason}); comparing in full, and this push is not recorded`);
-    return undefined;
-  }
-}
-
-/** Records the push; failing to (a read-only folder) only costs the next run a full comparison. */
-async function remember(memory: PushMemory, where: string, state: PushState, output: Output): Promise<void> {
-  try {
-    await memory.remember(where, state);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    output.warn(`could not record this push in ${PUSH_MEMORY_FILE} (${reason}); the next create_db compares in full`);
-  }
 }
 
 function printPlan(plan: PushPlan, destructive: readonly DestructiveStatement[], owners: ReadonlyMap<string, string>, output: Output): void {

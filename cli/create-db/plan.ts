@@ -1,8 +1,9 @@
 /**
- * Plans a push: drizzle-kit's programmatic `pushSchema` compares the collected
- * schema with what the database holds and returns the statements to run. It
- * is only asked to plan: the statements are applied by `applyStatements`, in
- * one transaction.
+ * Plans a push, one of two ways: from the snapshot stored at the last push
+ * (`generateMigration`, no database read), or by comparing the models with
+ * the live catalog (`pushSchema`, with its known false differences removed).
+ * drizzle-kit only plans: the statements are applied by `applyStatements`,
+ * in one transaction.
  *
  * drizzle-kit was written for a terminal: it draws a spinner on stdout, asks
  * questions for ambiguous changes, and calls `process.exit(1)` when the
@@ -11,11 +12,11 @@
  * a thrown error for the duration of the call.
  */
 import { is } from 'drizzle-orm';
-import { PgSchema } from 'drizzle-orm/pg-core';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { BackendtsError } from '../../runtime/errors.js';
 import { silenceStdout } from '../output.js';
 import { findDestructive, type DestructiveStatement } from './destructive.js';
-import { drizzleKitExecutor, type SqlRunner } from './sql-runner.js';
+import { drizzleKitExecutor, sqlLiteral, type SqlRunner } from './sql-runner.js';
 
 /** What a push would do. */
 export interface PushPlan {
@@ -47,44 +48,151 @@ export function preloadDrizzleKit(): Promise<typeof import('drizzle-kit/api')> {
   return import('drizzle-kit/api');
 }
 
-/** Asks drizzle-kit which statements bring the database to `schema`; changes nothing. */
-export async function planPush(schema: Record<string, unknown>, runner: SqlRunner, options: PlanOptions): Promise<PushPlan> {
+/**
+ * Asks drizzle-kit which statements bring the live database to the models
+ * (introspection: for a database changed by hand, or with no stored
+ * snapshot); changes nothing.
+ */
+export async function planPush(
+  imports: Record<string, unknown>,
+  snapshot: Record<string, unknown>,
+  schemaNames: readonly string[],
+  runner: SqlRunner,
+  options: PlanOptions,
+): Promise<PushPlan> {
   const { pushSchema } = await preloadDrizzleKit();
   let lastQueryError: unknown;
   const executor = drizzleKitExecutor(runner, (error) => {
     lastQueryError = error;
   });
+  let result: Awaited<ReturnType<typeof pushSchema>>;
+  try {
+    result = await callDrizzleKit(() => pushSchema(imports, executor as never, [...schemaNames]), options.target, () => lastQueryError);
+  } finally {
+    // Tables still being read when another failed must not query a closing connection.
+    await executor.close();
+  }
+  const planned = withoutFalseDifferences(clean(result.statementsToExecute), imports).map((statement) => withPolicyExpressions(statement, snapshot));
+  const statements = await withoutSamePrimaryKeys(planned, runner);
+  return { statements, destructive: findDestructive(statements), warnings: result.warnings.map(stripAnsi) };
+}
+
+/**
+ * Plans from the snapshot stored at the last push: drizzle-kit's
+ * snapshot-to-snapshot diff, the one `drizzle-kit generate` uses. No
+ * database is read, so the result depends on the two snapshots only.
+ */
+export async function planFromSnapshot(previous: Record<string, unknown>, current: Record<string, unknown>, options: PlanOptions): Promise<PushPlan> {
+  const { generateMigration } = await preloadDrizzleKit();
+  const result = await callDrizzleKit(() => generateMigration(withIds(previous), withIds(current)), options.target, () => undefined);
+  const statements = clean(result);
+  return { statements, destructive: findDestructive(statements), warnings: [] };
+}
+
+/**
+ * Runs a drizzle-kit call the way a terminal-less command must: its spinner
+ * silenced, a question failing instead of waiting (stdout is no TTY),
+ * `process.exit` turned into a thrown error, every failure a BackendtsError.
+ */
+async function callDrizzleKit<T>(call: () => Promise<T>, target: string, queryError: () => unknown): Promise<T> {
   const originalExit = process.exit;
   process.exit = ((code?: unknown) => {
     throw new ExitCalled(code);
   }) as typeof process.exit;
   const silenced = silenceStdout();
-  let result: Awaited<ReturnType<typeof pushSchema>>;
-  let written = '';
   try {
-    result = await pushSchema(schema, executor as never, schemaFilters(schema));
-    written = silenced.restore();
+    const result = await call();
+    silenced.restore();
+    return result;
   } catch (error) {
-    written = silenced.restore();
-    throw explainFailure(error, lastQueryError, written, options.target);
+    throw explainFailure(error, queryError(), silenced.restore(), target);
   } finally {
     process.exit = originalExit;
   }
-  const statements = result.statementsToExecute.map((statement) => statement.trim()).filter((statement) => statement !== '');
-  return {
-    statements,
-    destructive: findDestructive(statements),
-    warnings: result.warnings.map(stripAnsi),
-  };
 }
 
-/** The database schemas drizzle-kit should look at: `public` plus every `pgSchema` collected. */
-export function schemaFilters(schema: Record<string, unknown>): string[] {
-  const names = new Set(['public']);
-  for (const value of Object.values(schema)) {
-    if (is(value, PgSchema)) names.add(value.schemaName);
+function clean(statements: readonly string[]): string[] {
+  return statements.map((statement) => statement.trim()).filter((statement) => statement !== '');
+}
+
+/** drizzle-kit's snapshot format wants ids; their values do not change the diff. */
+function withIds(snapshot: Record<string, unknown>): never {
+  return { id: '00000000-0000-0000-0000-000000000000', prevId: '00000000-0000-0000-0000-000000000000', ...snapshot } as never;
+}
+
+const DROP_NOT_NULL = /^ALTER TABLE (?:"((?:[^"]|"")+)"\.)?"((?:[^"]|"")+)" ALTER COLUMN "((?:[^"]|"")+)" DROP NOT NULL;?$/;
+
+/**
+ * Removes what the live comparison gets wrong: a column of a composite
+ * primary key is NOT NULL in PostgreSQL, but not in the model, so drizzle-kit
+ * plans `DROP NOT NULL` on it (which PostgreSQL would refuse).
+ */
+function withoutFalseDifferences(statements: string[], imports: Record<string, unknown>): string[] {
+  const keyColumns = new Set<string>();
+  for (const value of Object.values(imports)) {
+    if (!is(value, PgTable)) continue;
+    const config = getTableConfig(value);
+    for (const key of config.primaryKeys) {
+      for (const column of key.columns) keyColumns.add(JSON.stringify([config.schema ?? 'public', config.name, column.name]));
+    }
   }
-  return [...names].sort();
+  return statements.filter((statement) => {
+    const match = DROP_NOT_NULL.exec(statement);
+    if (!match) return true;
+    const [, schema = 'public', table, column] = match.map((part) => part?.replace(/""/g, '"'));
+    return !keyColumns.has(JSON.stringify([schema, table, column]));
+  });
+}
+
+const READD_PRIMARY_KEY =
+  /^ALTER TABLE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") DROP CONSTRAINT "((?:[^"]|"")+)";\s*--> statement-breakpoint\s*ALTER TABLE \1 ADD CONSTRAINT "\2" PRIMARY KEY\(((?:"(?:[^"]|"")+",?)+)\);?$/;
+
+/**
+ * Removes the re-creation of a composite primary key that is already there
+ * under that name, on those columns: the live comparison can pair a table
+ * with another table's key name (its key lookup runs concurrently for all
+ * tables, without its parameters), and then plans to drop and re-add it.
+ */
+async function withoutSamePrimaryKeys(statements: string[], runner: SqlRunner): Promise<string[]> {
+  const kept: string[] = [];
+  for (const statement of statements) {
+    const match = READD_PRIMARY_KEY.exec(statement);
+    if (match) {
+      const [, table, name, columns] = match;
+      const [live] = await runner.query(
+        `select c.conname as name, (select string_agg('"' || replace(a.attname, '"', '""') || '"', ',' order by k.ord) from unnest(c.conkey) with ordinality k(attnum, ord)
+           join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum) as columns
+         from pg_constraint c where c.conrelid = to_regclass(${sqlLiteral(table!)}) and c.contype = 'p'`,
+      );
+      if (live !== undefined && live.name === name!.replace(/""/g, '"') && live.columns === columns) continue;
+    }
+    kept.push(statement);
+  }
+  return kept;
+}
+
+const CREATE_POLICY = /^CREATE POLICY "((?:[^"]|"")+)" ON (?:"((?:[^"]|"")+)"\.)?"((?:[^"]|"")+)" (.*?);?$/s;
+
+interface SnapshotPolicy {
+  using?: string;
+  withCheck?: string;
+}
+
+/**
+ * The live comparison keeps only a policy's name, `as`, `for` and `to`
+ * (upstream drizzle-kit issue 3504), so the policies it creates lack their
+ * USING and WITH CHECK: they are taken from the models' snapshot.
+ */
+function withPolicyExpressions(statement: string, snapshot: Record<string, unknown>): string {
+  const match = CREATE_POLICY.exec(statement);
+  if (!match || /\b(USING|WITH CHECK)\s*\(/.test(match[4]!)) return statement;
+  const [, name, schema = 'public', table] = match.map((part) => part?.replace(/""/g, '"'));
+  const tables = (snapshot.tables ?? {}) as Record<string, { policies?: Record<string, SnapshotPolicy> }>;
+  const policy = tables[`${schema}.${table}`]?.policies?.[name!];
+  if (policy === undefined) return statement;
+  const using = policy.using === undefined ? '' : ` USING (${policy.using})`;
+  const withCheck = policy.withCheck === undefined ? '' : ` WITH CHECK (${policy.withCheck})`;
+  return `${statement.replace(/;$/, '')}${using}${withCheck};`;
 }
 
 function explainFailure(error: unknown, queryError: unknown, written: string, target: string): BackendtsError {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixture, removeDir, runCli, show } from './support/cli.js';
+import { defineCreateDbSchemasSuite } from './support/create-db-schemas-suite.js';
 import { defineCreateDbSuite } from './support/create-db-suite.js';
 import { columnsOf, postgresInspector } from './support/inspect.js';
 import { AMBIGUOUS, INITIAL, writeModels } from './support/models.js';
@@ -123,3 +124,5 @@ describe('create_db on PostgreSQL, at the edges', () => {
   });
 });
 
+
+defineCreateDbSchemasSuite('postgres');

@@ -1,81 +1,32 @@
 /**
- * What `create_db` remembers of its last push to each database, so a run
- * with nothing to do skips drizzle-kit's comparison (minutes on a large
- * schema: it reads the catalog table by table).
- *
- * A run is known to have nothing to do when both are as they were right
- * after the last successful push:
- * - the models: a hash of drizzle-kit's snapshot of the collected schema
- *   (every table, column, index, constraint…), with drizzle-kit's version;
+ * Fingerprints that tell create_db whether a push is needed, and whether it
+ * may plan from the snapshot it stored in the database (see schema-state.ts):
+ * - the models: drizzle-kit's snapshot of the collected schema (every table,
+ *   column, index, constraint…), without its random ids, with drizzle-kit's
+ *   version;
  * - the database: a hash of the identity and row version (`xmin`) of every
  *   catalog row that describes the pushed schemas, with the names and column
  *   types. Any DDL on them, by anyone, writes new catalog rows; so does
- *   dropping and re-creating the database (new oids).
- * When either differs, or nothing is remembered, the full comparison runs.
- *
- * Kept in `.backendts/create_db.json`, keyed by the database's description
- * (host, port and name, or the embedded folder; never a password). Deleting
- * the file forces a full comparison.
+ *   dropping and re-creating the database (new oids). Rows written inside a
+ *   transaction keep their `xmin` when it commits, so the fingerprint read in
+ *   the push's own transaction is the one later runs see.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { GENERATED_DIR } from '../../codegen/emit.js';
 import { preloadDrizzleKit } from './plan.js';
 import type { SqlRunner } from './sql-runner.js';
 
-/** The file, inside the project folder. */
-export const PUSH_MEMORY_FILE = path.join(GENERATED_DIR, 'create_db.json');
-
-/** The state of a database and the models: the models' hash and the catalog's. */
-export interface PushState {
-  models: string;
-  catalog: string;
-}
-
-/** The last push to each database of a project. */
-export class PushMemory {
-  private constructor(
-    private readonly file: string,
-    private readonly entries: Record<string, PushState>,
-  ) {}
-
-  /** Reads the project's memory; an absent or unreadable file remembers nothing. */
-  static async load(projectDir: string): Promise<PushMemory> {
-    const file = path.join(projectDir, PUSH_MEMORY_FILE);
-    let entries: Record<string, PushState> = {};
-    try {
-      const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) entries = parsed as Record<string, PushState>;
-    } catch {
-      // Nothing remembered: the full comparison runs.
-    }
-    return new PushMemory(file, entries);
-  }
-
-  /** True when the database and the models are exactly as right after the last push to it. */
-  unchanged(database: string, now: PushState): boolean {
-    const last = this.entries[database];
-    return last !== undefined && last.models === now.models && last.catalog === now.catalog;
-  }
-
-  /** Records the state right after a push (written whole, through a temporary file). */
-  async remember(database: string, now: PushState): Promise<void> {
-    this.entries[database] = now;
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(this.entries, null, 2)}\n`);
-    await rename(temporary, this.file);
-  }
+/** drizzle-kit's snapshot of the models, without the ids that change on every call. */
+export async function modelsSnapshot(imports: Record<string, unknown>, schemaNames: readonly string[]): Promise<Record<string, unknown>> {
+  const { generateDrizzleJson } = await preloadDrizzleKit();
+  const { id: _id, prevId: _prevId, ...snapshot } = generateDrizzleJson(imports, undefined, [...schemaNames]) as unknown as Record<string, unknown>;
+  return snapshot;
 }
 
 /** A hash of everything drizzle-kit would compare on the models' side. */
-export async function modelsFingerprint(schema: Record<string, unknown>, schemaNames: readonly string[]): Promise<string> {
-  const { generateDrizzleJson } = await preloadDrizzleKit();
-  // `id` is random on every call; the rest is a pure function of the models.
-  const { id: _id, prevId: _prevId, ...snapshot } = generateDrizzleJson(schema, undefined, [...schemaNames]) as unknown as Record<string, unknown>;
+export function modelsFingerprint(snapshot: Record<string, unknown>, schemaNames: readonly string[]): string {
   return createHash('sha256')
     .update(`drizzle-kit ${drizzleKitVersion()}\n${schemaNames.join(',')}\n`)
     .update(JSON.stringify(snapshot))
@@ -118,7 +69,7 @@ function catalogQuery(schemaNames: readonly string[]): string {
 
 let kitVersion: string | undefined;
 
-function drizzleKitVersion(): string {
+export function drizzleKitVersion(): string {
   if (kitVersion === undefined) {
     // drizzle-kit does not export its package.json; it sits beside the API module.
     const api = createRequire(import.meta.url).resolve('drizzle-kit/api');

@@ -1,0 +1,76 @@
+/**
+ * What create_db last pushed, kept in the database itself: drizzle-kit's
+ * snapshot of the models (`generateDrizzleJson`) and the catalog fingerprint
+ * right after the push. The next run plans from that snapshot
+ * (`generateMigration(stored, models)`: no introspection) as long as the
+ * fingerprint still matches.
+ *
+ * One row per push in `backendts.schema_state`, written in the transaction
+ * of the change it describes. The `backendts` schema is never among the
+ * schemas drizzle-kit compares (models may not use it), so create_db never
+ * sees this table as one to drop, and writing it does not change the
+ * fingerprint of the pushed schemas.
+ */
+import { BackendtsError } from '../../runtime/errors.js';
+import { sqlLiteral as literal, type SqlRunner } from './sql-runner.js';
+
+/** The PostgreSQL schema holding create_db's own table. */
+export const STATE_SCHEMA = 'backendts';
+/** The table, qualified. */
+export const STATE_TABLE = `${STATE_SCHEMA}.schema_state`;
+
+/** One recorded push. */
+export interface SchemaState {
+  /** drizzle-kit's snapshot of the models that were pushed (without its random ids). */
+  snapshot: Record<string, unknown>;
+  /** Hash of that snapshot, with drizzle-kit's version (see `modelsFingerprint`). */
+  models: string;
+  /** The catalog fingerprint of the pushed schemas right after the push. */
+  catalog: string;
+  /** drizzle-kit's version: a snapshot written by another version is not diffed. */
+  kitVersion: string;
+}
+
+/** The last recorded push, or undefined when none was recorded (or the table is not there). */
+export async function readSchemaState(runner: SqlRunner): Promise<SchemaState | undefined> {
+  const [exists] = await runner.query(`select to_regclass('${STATE_TABLE}') is not null as present`);
+  if (!exists?.present) return undefined;
+  const [row] = await runner.query(`select snapshot::text as snapshot, models, catalog, kit_version from ${STATE_TABLE} order by id desc limit 1`);
+  if (row === undefined) return undefined;
+  return {
+    snapshot: JSON.parse(String(row.snapshot)) as Record<string, unknown>,
+    models: String(row.models),
+    catalog: String(row.catalog),
+    kitVersion: String(row.kit_version),
+  };
+}
+
+/** Records a push; call it on the runner of the push's own transaction. */
+export async function writeSchemaState(runner: SqlRunner, state: SchemaState): Promise<void> {
+  try {
+    await insertState(runner, state);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new BackendtsError('BT_CREATE_DB_STATE', `recording the pushed schema in ${STATE_TABLE} failed, nothing was changed: ${detail}`, {
+      hint: `let the database user create the schema "${STATE_SCHEMA}" (GRANT CREATE ON DATABASE ...), or create it for that user, then run create_db again`,
+      cause: error,
+    });
+  }
+}
+
+async function insertState(runner: SqlRunner, state: SchemaState): Promise<void> {
+  await runner.query(`create schema if not exists ${STATE_SCHEMA}`);
+  await runner.query(
+    `create table if not exists ${STATE_TABLE} (
+      id bigint generated always as identity primary key,
+      pushed_at timestamptz not null default now(),
+      kit_version text not null,
+      models text not null,
+      catalog text not null,
+      snapshot jsonb not null
+    )`,
+  );
+  await runner.query(
+    `insert into ${STATE_TABLE} (kit_version, models, catalog, snapshot) values (${literal(state.kitVersion)}, ${literal(state.models)}, ${literal(state.catalog)}, ${literal(JSON.stringify(state.snapshot))}::jsonb)`,
+  );
+}
