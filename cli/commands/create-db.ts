@@ -121,15 +121,20 @@ async function pushStep(
     output.info('up to date: neither the models nor the database changed since the last create_db');
     return 0;
   }
-  let plan: PushPlan;
+  let plan: PushPlan | undefined;
   if (fromSnapshot) {
     output.info('planning from the schema stored at the last create_db…');
     plan = await planFromSnapshot(stored.snapshot, snapshot, { target: where });
-  } else {
+    // The snapshots know no rows: a NOT NULL column without a default depends on them, which only the live comparison sees.
+    if (plan.statements.some(addsRequiredColumn)) plan = undefined;
+  }
+  if (plan === undefined) {
     output.info(
       stored === undefined
         ? 'comparing the models with the database (no schema stored by create_db yet)…'
-        : 'comparing the models with the database (it was changed since the last create_db)…',
+        : fromSnapshot
+          ? 'comparing the models with the database (a new NOT NULL column depends on the rows there)…'
+          : 'comparing the models with the database (it was changed since the last create_db)…',
     );
     plan = await planPush(imports, snapshot, schemaNames, session.planner, { target: where });
     const repairs = await policyRepairs(snapshot, session, schemaNames);
@@ -171,6 +176,11 @@ async function pushStep(
   });
   output.info(`applied ${count} statement${count === 1 ? '' : 's'}`);
   return 0;
+}
+
+/** `ADD COLUMN … NOT NULL` with no default (nor generated value): it fails on a table with rows. */
+function addsRequiredColumn(statement: string): boolean {
+  return /\bADD COLUMN\b/i.test(statement) && /\bNOT NULL\b/i.test(statement) && !/\b(DEFAULT|GENERATED)\b/i.test(statement);
 }
 
 function printPlan(plan: PushPlan, destructive: readonly DestructiveStatement[], owners: ReadonlyMap<string, string>, output: Output): void {
