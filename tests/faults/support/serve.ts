@@ -1,5 +1,5 @@
 /**
- * The fault fixture project (fixtures/faults: a ledger written by every
+ * The fault fixture project (fixtures/faults/outage: a ledger written by every
  * request) served with setDatabaseHooks on a free port, with a logger that
  * keeps every line, so a test can count what the server said.
  */
@@ -10,7 +10,7 @@ import type { ConfigSection } from '../../../runtime/config.js';
 import { setDatabaseHooks } from '../../../runtime/db/index.js';
 
 /** The fault fixture project's folder. */
-export const FAULTS_PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/faults');
+export const FAULTS_PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/faults/outage');
 
 /** The ledger table of the fixture; the tests create it (the project does not). */
 export const LEDGER_SCHEMA = `
@@ -48,7 +48,7 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-/** Serves fixtures/faults with `database` as its [database] section (e.g. `cluster.databaseSection(name)`). */
+/** Serves fixtures/faults/outage with `database` as its [database] section (e.g. `cluster.databaseSection(name)`). */
 export async function serveFaults(database: ConfigSection): Promise<FaultServer> {
   const logger = recordingLogger();
   const bp = new Backendts({
