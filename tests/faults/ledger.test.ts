@@ -73,7 +73,7 @@ describe('the ledger under faults', () => {
       outcomes = await load(REQUESTS, 24, (index) => {
         const kind: Kind = KINDS[index % KINDS.length]!;
         // One request in ten leaves early: before, during or after its transaction.
-        return send(server.url, kind, index % 10 === 3 ? { abortAfter: index % 40, ms: 30 } : { ms: 30 });
+        return send(server.url, kind, index % 10 === 3 ? { abandonAfterMs: index % 40, ms: 30 } : { ms: 30 });
       });
     } finally {
       clearInterval(killer);

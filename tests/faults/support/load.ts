@@ -14,7 +14,7 @@ export interface Sent {
   end: number;
   /** HTTP status; 0 when it timed out or the connection failed. */
   status: number;
-  /** The error code of an error answer (`service_unavailable`), or `timeout` / `network`. */
+  /** The error code of an error answer (`service_unavailable`), or `timeout` / `network` / `abandoned` (the client left on purpose). */
   code?: string;
 }
 
@@ -58,14 +58,26 @@ export function startLoad(baseUrl: string, options: LoadOptions): Load {
   };
 }
 
-/** Sends one request with a fresh request id and records what came back. */
-export async function sendOne(baseUrl: string, options: Pick<LoadOptions, 'path' | 'method' | 'timeoutMs'>): Promise<Sent> {
+/** Options of {@link sendOne}. */
+export interface SendOptions extends Pick<LoadOptions, 'path' | 'method' | 'timeoutMs'> {
+  /** A JSON body, given the request id. */
+  body?: (requestId: string) => unknown;
+  /** Milliseconds after which the client leaves on purpose (recorded as `abandoned`). */
+  abandonAfterMs?: number;
+}
+
+/** Sends one request with a fresh request id (also sent as `x-request-id`) and records what came back. */
+export async function sendOne(baseUrl: string, options: SendOptions): Promise<Sent> {
   const requestId = randomUUID();
   const start = performance.now();
+  const leaving = new AbortController();
+  const leave = options.abandonAfterMs === undefined ? undefined : setTimeout(() => leaving.abort(), options.abandonAfterMs);
   try {
     const response = await fetch(`${baseUrl}${options.path(requestId)}`, {
       method: options.method ?? 'POST',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      headers: { 'x-request-id': requestId, ...(options.body && { 'content-type': 'application/json' }) },
+      ...(options.body && { body: JSON.stringify(options.body(requestId)) }),
+      signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), leaving.signal]),
     });
     const text = await response.text();
     let code: string | undefined;
@@ -77,7 +89,10 @@ export async function sendOne(baseUrl: string, options: Pick<LoadOptions, 'path'
     return { requestId, start, end: performance.now(), status: response.status, ...(code !== undefined && { code }) };
   } catch (error) {
     const name = (error as { name?: string }).name;
-    return { requestId, start, end: performance.now(), status: 0, code: name === 'TimeoutError' ? 'timeout' : 'network' };
+    const code = leaving.signal.aborted ? 'abandoned' : name === 'TimeoutError' ? 'timeout' : 'network';
+    return { requestId, start, end: performance.now(), status: 0, code };
+  } finally {
+    clearTimeout(leave);
   }
 }
 
