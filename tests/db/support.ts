@@ -100,6 +100,13 @@ export interface Shop {
 
 /** Serves the shop fixture on `database`; its tables are created on startup. */
 export async function serveShop(database: ConfigSection, options: { schema?: boolean } = {}): Promise<Shop> {
+  const shop = shopProject(database, options);
+  const listening = await shop.bp.listen({ port: 0, signals: false });
+  return { ...shop, url: listening.url, close: () => shop.bp.close() };
+}
+
+/** The shop fixture's project on `database`, not yet started; its tables are created on startup. */
+export function shopProject(database: ConfigSection, options: { schema?: boolean } = {}): Omit<Shop, 'url' | 'close'> {
   const sql: string[] = [];
   const logger = quietLogger();
   const bp = new Backendts({
@@ -115,8 +122,7 @@ export async function serveShop(database: ConfigSection, options: { schema?: boo
       else await engine.client.exec(SHOP_SCHEMA);
     });
   }
-  const listening = await bp.listen({ port: 0, signals: false });
-  return { bp, url: listening.url, sql, logger, close: () => bp.close() };
+  return { bp, sql, logger };
 }
 
 /** The shop served on `driver`: a database of its own on PostgreSQL (dropped on close), an in-memory one on PGlite. */
@@ -137,7 +143,7 @@ export function rowsOf<T>(result: unknown): T[] {
 }
 
 /** How many notes of `owner` are committed. */
-export async function countNotes(shop: Shop, owner: string): Promise<number> {
+export async function countNotes(shop: Pick<Shop, 'bp'>, owner: string): Promise<number> {
   const result = await shop.bp.context.db_engine.db.execute(`select count(*)::int as n from notes where owner = '${owner}'` as never);
   return rowsOf<{ n: number }>(result)[0]!.n;
 }
