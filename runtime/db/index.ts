@@ -15,4 +15,6 @@ export type { DatabaseSettings, DatabaseTarget, IsolationLevel, ReadDatabaseSett
 export { echoLogger } from './echo.js';
 export type { SqlLog } from './echo.js';
 export { isConnectionError, isNulByteError } from './faults.js';
+export { constraintViolationOf } from './constraint-violations.js';
+export type { ConstraintKind, ConstraintViolationDetails } from './constraint-violations.js';
 export type { Register, RegisteredSchema, DbSession, AnySchema } from './types.js';
