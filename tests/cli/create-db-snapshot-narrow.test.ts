@@ -14,7 +14,7 @@ function models(changed: boolean, wider = false) {
   const groups = pgTable('groups', { id: integer('id').primaryKey(), name: text('name').notNull() });
   const users = pgTable('users', {
     id: integer('id').primaryKey(),
-    kind: (wider ? kindWider : kind)('kind'),
+    kind: wider ? kindWider('kind') : kind('kind'),
     group_id: integer('group_id').references(() => groups.id),
     ...(changed ? { note: text('note') } : {}),
   });
