@@ -16,6 +16,7 @@ import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { BackendtsError } from '../../runtime/errors.js';
 import { silenceStdout } from '../output.js';
 import { findDestructive, type DestructiveStatement } from './destructive.js';
+import { narrowToChangedTables } from './snapshot-narrow.js';
 import { drizzleKitExecutor, sqlLiteral, type SqlRunner } from './sql-runner.js';
 
 /** What a push would do. */
@@ -80,11 +81,13 @@ export async function planPush(
 /**
  * Plans from the snapshot stored at the last push: drizzle-kit's
  * snapshot-to-snapshot diff, the one `drizzle-kit generate` uses. No
- * database is read, so the result depends on the two snapshots only.
+ * database is read, so the result depends on the two snapshots only. The
+ * tables equal on both sides are left out first (see snapshot-narrow.ts).
  */
 export async function planFromSnapshot(previous: Record<string, unknown>, current: Record<string, unknown>, options: PlanOptions): Promise<PushPlan> {
   const { generateMigration } = await preloadDrizzleKit();
-  const result = await callDrizzleKit(() => generateMigration(withIds(previous), withIds(current)), options.target, () => undefined);
+  const narrowed = narrowToChangedTables(previous, current);
+  const result = await callDrizzleKit(() => generateMigration(withIds(narrowed.previous), withIds(narrowed.current)), options.target, () => undefined);
   const statements = clean(result);
   return { statements, destructive: findDestructive(statements), warnings: [] };
 }
