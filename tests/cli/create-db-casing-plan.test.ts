@@ -1,13 +1,13 @@
 /** Planning under [database] casing, in process, on an in-memory PGlite: the live comparison and the snapshot agree on every name. */
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, numeric, pgPolicy, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkSameSnapshot, withCasedColumns } from '../../cli/create-db/cased-columns.js';
 import { modelsSnapshot } from '../../cli/create-db/fingerprint.js';
 import { planFromSnapshot, planPush } from '../../cli/create-db/plan.js';
 import type { SqlRunner } from '../../cli/create-db/sql-runner.js';
 import { thrown } from '../support/thrown.js';
+import { useMemoryDatabase } from './support/memory-database.js';
 
 const models = (withNewThing: boolean) => {
   const accounts = pgTable('accounts', { id: integer().primaryKey().generatedAlwaysAsIdentity(), ownerName: text().notNull() });
@@ -38,24 +38,13 @@ const models = (withNewThing: boolean) => {
 };
 
 describe('planning with [database] casing = snake_case', { timeout: 120_000 }, () => {
-  let db: PGlite;
-  let runner: SqlRunner;
   const snapshot = (imports: Record<string, unknown>) => modelsSnapshot(imports, ['public'], 'snake_case');
-  const plan = async (imports: Record<string, unknown>) =>
+  const plan = async (imports: Record<string, unknown>, runner: SqlRunner = database.runner) =>
     planPush(imports, await snapshot(imports), ['public'], runner, { target: 'the test database', casing: 'snake_case' });
-
-  beforeAll(async () => {
-    db = await PGlite.create();
-    runner = { query: async (text) => (await db.query<Record<string, unknown>>(text)).rows };
-    for (const statement of (await plan(models(false))).statements) await db.exec(statement);
-  });
-
-  afterAll(async () => {
-    await db?.close();
-  });
+  const database = useMemoryDatabase(async (runner) => (await plan(models(false), runner)).statements);
 
   it('creates snake_case columns for camelCase keys and keeps an explicit name', async () => {
-    const { rows } = await db.query<{ name: string }>(
+    const { rows } = await database.db.query<{ name: string }>(
       `select table_name || '.' || column_name as name from information_schema.columns where table_name = 'ledger_entries' order by ordinal_position`,
     );
     expect(rows.map((row) => row.name)).toEqual([
