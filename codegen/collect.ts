@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig, type Config } from '../runtime/config.js';
+import { readColumnCasing } from '../runtime/db/casing.js';
 import { BackendtsError } from '../runtime/errors.js';
 import { activeAppEntries, loadApps, locateApp, type LoadedApp } from '../runtime/project.js';
 import { importModules } from './import-modules.js';
@@ -107,7 +108,7 @@ export async function collectSchema(options: CollectSchemaOptions): Promise<Coll
   }
 
   checkSqlNames(pending);
-  checkIdentifierLengths(pending);
+  checkIdentifierLengths(pending, readColumnCasing(config, configFile));
   const names = uniqueNames(pending);
   const entries: CollectedEntry[] = pending.map(({ displayFile: _displayFile, ...entry }, index) => ({ ...entry, name: names[index]! }));
   const schema: Record<string, unknown> = {};

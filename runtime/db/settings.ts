@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { configList, type Config, type ConfigValue } from '../config.js';
 import { BackendtsError } from '../errors.js';
+import { readColumnCasing, type ColumnCasing } from './casing.js';
 
 /** Transaction isolation levels accepted by `isolation_level`. */
 export type IsolationLevel = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
@@ -56,6 +57,8 @@ export interface DatabaseSettings {
   ssl: false | 'require' | 'allow' | 'prefer' | 'verify-full';
   /** PostgreSQL extensions the schema needs (`vector`, `pg_trgm`): created by `create_db`, loaded into the embedded database. */
   extensions: string[];
+  /** How a column declared without a name is named in SQL (`snake_case`, `camelCase`); undefined: after its key. */
+  casing: ColumnCasing | undefined;
 }
 
 /** Default folder of the embedded database, relative to the project. */
@@ -68,6 +71,7 @@ const KNOWN_KEYS = new Set([
   'driver', 'url', 'host', 'port', 'name', 'username', 'password', 'path',
   'isolation_level', 'echo', 'log_parameters', 'pool_size', 'connect_timeout', 'idle_timeout',
   'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'reconnect_delay', 'prepare', 'ssl', 'extensions',
+  'casing',
 ]);
 
 /** An extension name as CREATE EXTENSION takes it (`uuid-ossp` has a dash). */
@@ -173,6 +177,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     prepare: boolean(section.prepare, true, 'prepare', where),
     ssl: ssl === undefined || ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : (ssl as DatabaseSettings['ssl']),
     extensions: extensionList(section.extensions, where),
+    casing: readColumnCasing(config, options.configFile),
   };
 }
 
