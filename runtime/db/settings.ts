@@ -56,6 +56,8 @@ export interface DatabaseSettings {
   ssl: false | 'require' | 'allow' | 'prefer' | 'verify-full';
   /** PostgreSQL extensions the schema needs (`vector`, `pg_trgm`): created by `create_db`, loaded into the embedded database. */
   extensions: string[];
+  /** Refuse to start while the database lacks some of the project's migrations (otherwise a warning). */
+  requireMigrations: boolean;
 }
 
 /** Default folder of the embedded database, relative to the project. */
@@ -68,6 +70,7 @@ const KNOWN_KEYS = new Set([
   'driver', 'url', 'host', 'port', 'name', 'username', 'password', 'path',
   'isolation_level', 'echo', 'log_parameters', 'pool_size', 'connect_timeout', 'idle_timeout',
   'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'reconnect_delay', 'prepare', 'ssl', 'extensions',
+  'require_migrations',
 ]);
 
 /** An extension name as CREATE EXTENSION takes it (`uuid-ossp` has a dash). */
@@ -173,6 +176,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     prepare: boolean(section.prepare, true, 'prepare', where),
     ssl: ssl === undefined || ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : (ssl as DatabaseSettings['ssl']),
     extensions: extensionList(section.extensions, where),
+    requireMigrations: boolean(section.require_migrations, false, 'require_migrations', where),
   };
 }
 
