@@ -5,6 +5,7 @@
  * with renames settled by flags (see renames.ts).
  */
 import { planFromSnapshot } from '../create-db/plan.js';
+import { withoutCascadedDrops } from './repairs.js';
 import { applyRenames, findAmbiguities, withoutCreated, type Ambiguity, type Rename, type Snapshot } from './renames.js';
 
 /** How renames are settled. */
@@ -28,13 +29,13 @@ export async function diffSnapshots(previous: Snapshot, current: Snapshot, answe
   const ambiguities = findAmbiguities(renamed.snapshot, current);
   if (ambiguities.length === 0) {
     const plan = await planFromSnapshot(renamed.snapshot, current, { target: TARGET });
-    return { statements: [...renamed.statements, ...plan.statements] };
+    return { statements: withoutCascadedDrops([...renamed.statements, ...plan.statements], renamed.snapshot) };
   }
   if (!answers.noRename || ambiguities.some((ambiguity) => !SETTLED_BY_FLAGS.has(ambiguity.kind))) return { ambiguities };
   const middle = withoutCreated(current, ambiguities);
   const drops = await planFromSnapshot(renamed.snapshot, middle, { target: TARGET });
   const adds = await planFromSnapshot(middle, current, { target: TARGET });
-  return { statements: [...renamed.statements, ...drops.statements, ...adds.statements] };
+  return { statements: withoutCascadedDrops([...renamed.statements, ...drops.statements, ...adds.statements], renamed.snapshot) };
 }
 
 /** The empty snapshot: what the first migration is diffed from. */
