@@ -58,7 +58,7 @@ cli
   }));
 
 // cac reads `--no-rename` as `--rename false`, which would drop the renames given with it: it is taken out first.
-const noRename = process.argv.includes('--no-rename');
+const noRename = process.argv.includes('makemigrations') && process.argv.includes('--no-rename');
 if (noRename) process.argv = process.argv.filter((arg) => arg !== '--no-rename');
 
 cli

@@ -48,7 +48,7 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
   if (hasMigrations(collected.projectDir)) {
-    const code = await createDbFromMigrations(project, settings, options, output);
+    const code = await createDbFromMigrations(project, collected, settings, options, output);
     if (code === 0) output.info(`done in ${(performance.now() / 1000).toFixed(1)} s`);
     return code;
   }

@@ -12,13 +12,11 @@ import { collectSchema } from '../../codegen/collect.js';
 import { BackendtsError } from '../../runtime/errors.js';
 import { findDestructive } from '../create-db/destructive.js';
 import { addsRequiredColumn } from './create-db.js';
-import { modelsSnapshot } from '../create-db/fingerprint.js';
-import { kitSchema } from '../create-db/kit-schema.js';
 import { changedApps } from '../migrations/changed-apps.js';
-import { diffSnapshots, emptySnapshot } from '../migrations/diff.js';
-import { readMigrations, readSnapshot, writeMigration } from '../migrations/folder.js';
+import { compareWithLastMigration } from '../migrations/compare.js';
+import { writeMigration } from '../migrations/folder.js';
 import { renderMigration } from '../migrations/render.js';
-import { describeAmbiguity, renameFlags, type Ambiguity, type Rename, type Snapshot } from '../migrations/renames.js';
+import { describeAmbiguity, renameFlags, type Ambiguity, type Rename } from '../migrations/renames.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
 
@@ -48,14 +46,8 @@ export async function makeMigrations(project: ProjectContext, options: MakeMigra
   const collected = await collectSchema({ projectDir: project.projectDir, env: project.env });
   const tables = collected.entries.filter((entry) => entry.kind === 'table').length;
   output.info(`collected ${tables} table${tables === 1 ? '' : 's'} from ${collected.apps.length} app${collected.apps.length === 1 ? '' : 's'}`);
-  const { imports, schemaNames } = kitSchema(collected.schema);
-  const current = (await modelsSnapshot(imports, schemaNames)) as Snapshot;
-  const migrations = readMigrations(collected.projectDir);
-  const last = migrations.at(-1);
-  const previous = last === undefined ? emptySnapshot() : (readSnapshot(collected.projectDir, last.name) as Snapshot);
+  const { last, previous, current, diff } = await compareWithLastMigration(collected, { renames: options.renames, noRename: options.noRename });
   output.info(last === undefined ? 'no migrations yet: comparing the models with an empty database…' : `comparing the models with migration ${last.name}…`);
-
-  const diff = await diffSnapshots(previous, current, { renames: options.renames, noRename: options.noRename });
   if ('ambiguities' in diff) {
     if (options.check) return reportUnmigrated(diff.ambiguities.map(describeAmbiguity), output);
     return refuseAmbiguous(diff.ambiguities, output);

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import type { CollectedSchema } from '../../codegen/collect.js';
 import { MEMORY_PATH, describeTarget, type DatabaseSettings } from '../../runtime/db/settings.js';
 import { withFirstPushUndo, type CreatedDatabase } from '../create-db/first-push.js';
 import { pgliteState } from '../create-db/pglite.js';
@@ -13,10 +14,21 @@ import { dropPostgresDatabase, ensurePostgresDatabase } from '../create-db/postg
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
 import { applyMigrations } from './apply.js';
+import { compareWithLastMigration } from './compare.js';
 import { withMigrationSession } from './session.js';
 
-/** Creates the database when missing and applies the pending migrations; resolves to the exit code. */
-export async function createDbFromMigrations(project: ProjectContext, settings: DatabaseSettings, options: { dryRun?: boolean }, output: Output): Promise<number> {
+/**
+ * Creates the database when missing and applies the pending migrations;
+ * resolves to the exit code. Model changes that no migration holds are not
+ * pushed: a warning says to write their migration.
+ */
+export async function createDbFromMigrations(
+  project: ProjectContext,
+  collected: CollectedSchema,
+  settings: DatabaseSettings,
+  options: { dryRun?: boolean },
+  output: Output,
+): Promise<number> {
   const target = settings.target;
   const where = describeTarget(target);
   output.info('the project has migrations: create_db applies them instead of pushing the models');
@@ -32,7 +44,7 @@ export async function createDbFromMigrations(project: ProjectContext, settings: 
       created = { what: `the embedded database folder ${target.path}`, drop: () => rm(target.path, { recursive: true, force: true }) };
     }
   }
-  return withFirstPushUndo(
+  const code = await withFirstPushUndo(
     created,
     () =>
       withMigrationSession(settings, { lock: true }, output, (session) => {
@@ -41,4 +53,10 @@ export async function createDbFromMigrations(project: ProjectContext, settings: 
       }),
     () => !options.dryRun,
   );
+  const { diff } = await compareWithLastMigration(collected, { renames: [], noRename: false });
+  const changes = 'ambiguities' in diff ? diff.ambiguities.length : diff.statements.length;
+  if (changes > 0) {
+    output.warn(`the models have changes that no migration holds (${changes} difference${changes === 1 ? '' : 's'} from the last migration's snapshot): run backendts makemigrations, then create_db again`);
+  }
+  return code;
 }

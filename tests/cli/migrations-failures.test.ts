@@ -21,7 +21,7 @@ INSERT INTO "no_such_table" VALUES (1);
 CREATE TABLE "never" ("id" integer);
 `;
 
-describe('migrate on PostgreSQL when things go wrong', { timeout: 180_000 }, () => {
+describe('migrate on PostgreSQL when things go wrong', { timeout: 300_000 }, () => {
   const projects: string[] = [];
   const databases: string[] = [];
 

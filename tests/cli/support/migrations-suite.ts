@@ -57,6 +57,9 @@ export function defineMigrationsSuite(driver: Driver): void {
 
     it('adds a table with a foreign key to another app\'s table; --check fails before makemigrations and passes after', async () => {
       writeVersion(projectDir, V2);
+      const notPushed = await ok('create_db');
+      expect(notPushed.stderr).toContain('the models have changes that no migration holds');
+      expect(await db((query) => query(`select to_regclass('posts') is null as none`))).toEqual([{ none: true }]);
       const check = await cli('makemigrations', '--check');
       expect(check.code, show(check)).toBe(1);
       expect(check.stderr).toContain('CREATE TABLE "posts"');
