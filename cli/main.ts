@@ -80,7 +80,7 @@ cli
   .option('--verbose', 'Print each SQL statement as it is applied')
   .action(action(async (options) => {
     await preloadDrizzleKit();
-    return migrate(await prepareProject(options), { dryRun: Boolean(options.dryRun), to: options.to as string | undefined },
+    return migrate(await prepareProject(options), { dryRun: Boolean(options.dryRun), to: options.to === undefined ? undefined : String(options.to) },
       createOutput({ verbose: Boolean(options.verbose) }));
   }));
 

@@ -57,16 +57,16 @@ export async function applyMigrations(session: MigrationSession, project: Projec
       pending = pending.slice(held.length);
     }
   }
-  if (options.to !== undefined) pending = upTo(pending, migrations, options.to, done);
+  const all = pending.length;
+  const target = options.to === undefined ? undefined : findTarget(migrations, options.to);
+  if (target !== undefined) pending = done.has(target.name) ? [] : pending.filter((migration) => migration.name <= target.name);
   if (pending.length === 0) {
-    output.info(`up to date: every migration is applied (${migrations.length})`);
+    output.info(all === 0 ? `up to date: every migration is applied (${migrations.length})` : `nothing to apply up to ${target!.name} (${all} pending after it)`);
     return 0;
   }
   output.info(`${pending.length} migration${pending.length === 1 ? '' : 's'} pending: ${pending.map((migration) => migration.name).join(', ')}`);
   if (options.dryRun) {
-    for (const migration of pending) {
-      output.info(migration.sql.trimEnd());
-    }
+    for (const migration of pending) output.info(migration.sql.trimEnd());
     output.info('dry run: nothing was changed');
     return 0;
   }
@@ -94,15 +94,15 @@ function checkRecord(migrations: readonly MigrationFile[], applied: readonly App
   }
 }
 
-function upTo(pending: MigrationFile[], migrations: readonly MigrationFile[], to: string, done: ReadonlySet<string>): MigrationFile[] {
-  const target = migrations.find((migration) => migration.name === to || migration.name.slice(0, 4) === to);
+/** The migration `--to` names: by name, or by number (`0003`, or `3` as the option parser may read it). */
+function findTarget(migrations: readonly MigrationFile[], to: string): MigrationFile {
+  const target = migrations.find((migration) => migration.name === to || (/^\d+$/.test(to) && migration.number === Number(to)));
   if (target === undefined) {
     throw new BackendtsError('BT_MIGRATE_UNKNOWN', `--to ${to}: the migrations folder has no such migration`, {
       hint: `give a number or a name as backendts showmigrations lists them${migrations.length > 0 ? ` (e.g. ${migrations.at(-1)!.name})` : ''}`,
     });
   }
-  if (done.has(target.name)) return [];
-  return pending.filter((migration) => migration.name <= target.name);
+  return target;
 }
 
 async function applyOne(session: MigrationSession, migration: MigrationFile, output: Output): Promise<void> {

@@ -49,6 +49,12 @@ describe('migrate on PostgreSQL when things go wrong', { timeout: 300_000 }, () 
     const { dir, database, cli } = await project('broken');
     expect((await cli('create_db')).code).toBe(0);
     writeFileSync(path.join(dir, 'migrations/0002_broken.sql'), BROKEN);
+    const upTo = await cli('migrate', '--to', '0001');
+    expect(upTo.stdout, show(upTo)).toContain('nothing to apply up to 0001_initial (1 pending after it)');
+    const dry = await cli('migrate', '--dry-run');
+    expect(dry.code, show(dry)).toBe(0);
+    expect(dry.stdout).toContain('INSERT INTO "no_such_table" VALUES (1);');
+    expect(dry.stdout).toContain('dry run: nothing was changed');
     const failed = await cli('migrate');
     expect(failed.code, show(failed)).toBe(1);
     expect(failed.stderr).toContain('BT_MIGRATE_APPLY');
