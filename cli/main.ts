@@ -9,6 +9,10 @@ import { createApp } from './commands/create-app.js';
 import { createDb } from './commands/create-db.js';
 import { createProject } from './commands/create-project.js';
 import { initProject } from './commands/init-project.js';
+import { makeMigrations } from './commands/makemigrations.js';
+import { migrate } from './commands/migrate.js';
+import { showMigrations } from './commands/showmigrations.js';
+import { parseRenames } from './migrations/renames.js';
 import { run } from './commands/run.js';
 import { preloadDrizzleKit } from './create-db/plan.js';
 import { createOutput } from './output.js';
@@ -52,6 +56,37 @@ cli
     return createDb(await prepareProject(options), { force: Boolean(options.force), dryRun: Boolean(options.dryRun) },
       createOutput({ verbose: Boolean(options.verbose) }));
   }));
+
+// cac reads `--no-rename` as `--rename false`, which would drop the renames given with it: it is taken out first.
+const noRename = process.argv.includes('makemigrations') && process.argv.includes('--no-rename');
+if (noRename) process.argv = process.argv.filter((arg) => arg !== '--no-rename');
+
+cli
+  .command('makemigrations', 'Write the next migration: the models\' changes since the last migration, as SQL (no database needed)')
+  .option('--name <name>', 'Name of the migration (default: initial, then auto_<date>_<time>)')
+  .option('--rename <from=to>', 'Settle a possible rename (repeatable): users.name=users.full_name, or old_table=new_table; --no-rename: drop and add')
+  .option('--check', 'Write nothing; exit 1 naming the changes no migration holds')
+  .action(action(async (options) => {
+    await preloadDrizzleKit();
+    const renames = parseRenames(options.rename);
+    return makeMigrations(await prepareProject(options), { name: options.name as string | undefined, renames, noRename, check: Boolean(options.check) },
+      createOutput());
+  }));
+
+cli
+  .command('migrate', 'Apply the pending migrations in order, each in its own transaction')
+  .option('--dry-run', 'Print the SQL of the pending migrations and change nothing')
+  .option('--to <name>', 'Stop after this migration (0003 or 0003_add_tags)')
+  .option('--verbose', 'Print each SQL statement as it is applied')
+  .action(action(async (options) => {
+    await preloadDrizzleKit();
+    return migrate(await prepareProject(options), { dryRun: Boolean(options.dryRun), to: options.to === undefined ? undefined : String(options.to) },
+      createOutput({ verbose: Boolean(options.verbose) }));
+  }));
+
+cli
+  .command('showmigrations', 'List the migrations: applied (with dates) and pending')
+  .action(action(async (options) => showMigrations(await prepareProject(options), createOutput())));
 
 cli
   .command('run', 'Start the server of the project')

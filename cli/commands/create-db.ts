@@ -21,6 +21,8 @@ import { pgliteState, withPglitePush } from '../create-db/pglite.js';
 import { dropPostgresDatabase, ensurePostgresDatabase, withPostgresPush } from '../create-db/postgres.js';
 import { createExtensions } from '../create-db/extensions.js';
 import { withFirstPushUndo } from '../create-db/first-push.js';
+import { createDbFromMigrations } from '../migrations/create-db.js';
+import { hasMigrations } from '../migrations/folder.js';
 import type { PushSession } from '../create-db/sql-runner.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
@@ -46,6 +48,11 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const target = settings.target;
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
+  if (hasMigrations(collected.projectDir)) {
+    const code = await createDbFromMigrations(project, collected, settings, options, output);
+    if (code === 0) output.info(`done in ${(performance.now() / 1000).toFixed(1)} s`);
+    return code;
+  }
 
   const pushTarget = { where, owners: tableOwners(collected.entries), extensions: settings.extensions, casing: settings.casing };
   const step = (session: PushSession): Promise<number> => pushStep(session, collected.schema, pushTarget, options, output);
@@ -182,7 +189,7 @@ async function pushStep(
 }
 
 /** `ADD COLUMN … NOT NULL` with no default (nor generated value): it fails on a table with rows. */
-function addsRequiredColumn(statement: string): boolean {
+export function addsRequiredColumn(statement: string): boolean {
   return /\bADD COLUMN\b/i.test(statement) && /\bNOT NULL\b/i.test(statement) && !/\b(DEFAULT|GENERATED)\b/i.test(statement);
 }
 

@@ -18,7 +18,7 @@ export const CREATE_DB_LOCK_KEY = '7094400193740629090';
 const MAINTENANCE_DATABASES = ['postgres', 'template1'];
 
 /** Opens a client on one database of the target's server (one connection unless told), no prepared statements. */
-function connect(target: PostgresTarget, settings: DatabaseSettings, database: string = target.name, max = 1): postgres.Sql {
+export function connect(target: PostgresTarget, settings: DatabaseSettings, database: string = target.name, max = 1): postgres.Sql {
   // The name goes as an option: postgres.js does not decode a percent-encoded name in the URL.
   const sql = postgres(target.url, {
     database,

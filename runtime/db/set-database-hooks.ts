@@ -21,6 +21,7 @@ import type { Request } from '../request.js';
 import type { SqlLog } from './echo.js';
 import { getDbEngine, type DbEngine } from './engine.js';
 import { getDbSession, releaseScope, type DbSessionGetter } from './get-db-session.js';
+import { checkPendingMigrations } from './pending-migrations.js';
 import type { TransactionMode } from './scope-session.js';
 import type { AnySchema } from './types.js';
 
@@ -57,6 +58,10 @@ export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions
       logger: bp.logger,
       ...(options.log !== undefined && { log: options.log }),
     })) as DbEngine;
+    await checkPendingMigrations(engine, bp.projectDir, bp.logger).catch(async (error: unknown) => {
+      await engine.close();
+      throw error;
+    });
     getter = getDbSession(engine, () => bp.getCurrentRequest(), {
       mode: (key) => routeMode(key as Request),
       label: (key) => describeRequest(key as Request),

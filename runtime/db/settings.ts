@@ -59,6 +59,8 @@ export interface DatabaseSettings {
   extensions: string[];
   /** How a column declared without a name is named in SQL (`snake_case`, `camelCase`); undefined: after its key. */
   casing: ColumnCasing | undefined;
+  /** Refuse to start while the database lacks some of the project's migrations (otherwise a warning). */
+  requireMigrations: boolean;
 }
 
 /** Default folder of the embedded database, relative to the project. */
@@ -72,6 +74,7 @@ const KNOWN_KEYS = new Set([
   'isolation_level', 'echo', 'log_parameters', 'pool_size', 'connect_timeout', 'idle_timeout',
   'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'reconnect_delay', 'prepare', 'ssl', 'extensions',
   'casing',
+  'require_migrations',
 ]);
 
 /** An extension name as CREATE EXTENSION takes it (`uuid-ossp` has a dash). */
@@ -178,6 +181,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     ssl: ssl === undefined || ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : (ssl as DatabaseSettings['ssl']),
     extensions: extensionList(section.extensions, where),
     casing: readColumnCasing(config, options.configFile),
+    requireMigrations: boolean(section.require_migrations, false, 'require_migrations', where),
   };
 }
 

@@ -1,0 +1,3 @@
+import { defineMigrationsSuite } from './support/migrations-suite.js';
+
+defineMigrationsSuite('pglite');
