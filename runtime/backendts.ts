@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { CONFIG_ENV_VAR, configFileName, loadConfig, type Config } from './config.js';
+import { CONFIG_ENV_VAR, configFileName, defaultProjectDir, loadConfig, type Config } from './config.js';
 import type { Context } from './context.js';
 import { CurrentRequest } from './current-request.js';
 import { ErrorRegistry } from './error-list.js';
@@ -56,9 +56,6 @@ export interface BackendtsOptions {
   logger?: Logger;
 }
 
-/** Environment variable the CLI sets to the project folder. */
-export const PROJECT_DIR_ENV_VAR = 'BACKENDTS_PROJECT_DIR';
-
 const consoleLogger: Logger = {
   error: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
   warn: (message) => console.warn(message),
@@ -107,7 +104,7 @@ export class Backendts {
   #removeSignalHandlers: (() => void) | undefined;
 
   constructor(options: BackendtsOptions = {}) {
-    this.projectDir = path.resolve(options.projectDir ?? (process.env[PROJECT_DIR_ENV_VAR] || process.cwd()));
+    this.projectDir = path.resolve(options.projectDir ?? defaultProjectDir());
     this.env = options.env ?? (process.env[CONFIG_ENV_VAR] || undefined);
     if (options.config !== undefined) {
       this.config = options.config;

@@ -27,6 +27,14 @@ export interface Config {
 /** Environment variable that selects `config.<env>.ini`. */
 export const CONFIG_ENV_VAR = 'BACKENDTS_ENV';
 
+/** Environment variable the CLI sets to the project folder. */
+export const PROJECT_DIR_ENV_VAR = 'BACKENDTS_PROJECT_DIR';
+
+/** The project folder when none is given: `BACKENDTS_PROJECT_DIR` (set by the CLI), else the current folder. */
+export function defaultProjectDir(): string {
+  return process.env[PROJECT_DIR_ENV_VAR] || process.cwd();
+}
+
 /** The config file name for an environment name (`undefined` → config.ini). */
 export function configFileName(env: string | undefined): string {
   return env ? `config.${env}.ini` : 'config.ini';

@@ -8,7 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { Config } from '../config.js';
+import { defaultProjectDir, type Config } from '../config.js';
 import { BackendtsError } from '../errors.js';
 import { Availability, type AvailabilityLogger } from './availability.js';
 import { reasonOf } from './faults.js';
@@ -86,7 +86,7 @@ export async function getDbEngine<TSchema extends AnySchema = RegisteredSchema>(
   const settings = isSettings(configOrSettings)
     ? configOrSettings
     : readDatabaseSettings(configOrSettings, {
-        projectDir: options.projectDir ?? (process.env.BACKENDTS_PROJECT_DIR || process.cwd()),
+        projectDir: options.projectDir ?? defaultProjectDir(),
         ...(options.configFile !== undefined && { configFile: options.configFile }),
       });
   const schema = (options.schema ?? {}) as TSchema;
