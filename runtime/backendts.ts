@@ -18,6 +18,7 @@ import { buildMiddlewareChain, loadConfiguredMiddlewares, type Middleware } from
 import { readLogParameters } from './db/settings.js';
 import { readNetworkingSettings, type NetworkingSettings } from './networking.js';
 import { redactParameters } from './redact.js';
+import { checkConfigSections } from './settings-table.js';
 import { loadApps, type LoadedApp } from './project.js';
 import type { Request } from './request.js';
 import { Router } from './router.js';
@@ -109,6 +110,7 @@ export class Backendts {
     if (options.config !== undefined) {
       this.config = options.config;
       this.configFile = path.join(this.projectDir, configFileName(this.env) + ' (given in code)');
+      checkConfigSections(this.config, this.configFile);
     } else {
       const loaded = loadConfig(this.projectDir, { env: this.env });
       this.config = loaded.config;
