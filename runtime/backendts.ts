@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CONFIG_ENV_VAR, configFileName, defaultProjectDir, loadConfig, type Config } from './config.js';
 import type { Context } from './context.js';
 import { CurrentRequest } from './current-request.js';
-import { ErrorRegistry } from './error-list.js';
+import { ErrorRegistry } from './error-registry.js';
 import { BackendtsError } from './errors.js';
 import { handleRequest, refuseRequest, type Runtime } from './handle-request.js';
 import { HookRunner, runAll, type EventArgs, type EventHandler } from './hooks.js';

@@ -45,8 +45,10 @@ export type {
   SuccessOptions,
   WriteResponseOptions,
 } from './responses.js';
-export { ErrorCode, ErrorList, ErrorRegistry, ExceptionResponse, isExceptionResponse, predefinedErrors } from './error-list.js';
-export type { AppErrors, ExceptionResponseOptions, PredefinedErrorCode } from './error-list.js';
+export { ErrorCode, ErrorList, ExceptionResponse, isExceptionResponse, predefinedErrors } from './error-list.js';
+export { ErrorRegistry } from './error-registry.js';
+export type { ExceptionResponseOptions, PredefinedErrorCode } from './error-list.js';
+export type { AppErrors } from './error-registry.js';
 
 // Request data: body, query, cookies, data handlers.
 export { decodePath, parseCookies, parseQuery, readBody, splitUrl } from './body.js';
