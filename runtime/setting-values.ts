@@ -25,18 +25,21 @@ function invalid(at: SettingPlace, what: string, hint: string): BackendtsError {
   return new BackendtsError(at.code, `${at.label}: ${what}`, { hint });
 }
 
-/** One value written on the key's line (a list or a bare flag is refused). */
+/** One value written on the key's line, exactly as written (a password may end in a space); a list or a bare flag is refused. */
 export const text: ValueReader<string> = (value, at) => {
   if (typeof value !== 'string') {
     throw invalid(at, `expected one value, got ${JSON.stringify(value)}`, 'write the value on the same line as the key');
   }
-  return value.trim();
+  return value;
 };
+
+/** One value without the spaces around it (a host name). */
+export const trimmed: ValueReader<string> = (value, at) => text(value, at).trim();
 
 /** `true`/`false`, also `yes`/`no`, `on`/`off`, `1`/`0`. */
 export const yesNo: ValueReader<boolean> = (value, at) => {
   if (typeof value === 'boolean') return value;
-  const word = text(value, at).toLowerCase();
+  const word = trimmed(value, at).toLowerCase();
   if (['1', 'yes', 'on', 'true'].includes(word)) return true;
   if (['0', 'no', 'off', 'false'].includes(word)) return false;
   throw invalid(at, `"${word}" is not a yes/no value`, 'write true or false');
@@ -45,7 +48,7 @@ export const yesNo: ValueReader<boolean> = (value, at) => {
 /** A whole number from `min` up to `max`. */
 export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): ValueReader<number> {
   return (value, at) => {
-    const written = text(value, at);
+    const written = trimmed(value, at);
     const n = /^[+-]?\d+$/.test(written) ? Number(written) : Number.NaN;
     if (!Number.isSafeInteger(n) || n < min || n > max) {
       const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`;
@@ -57,7 +60,7 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): ValueRe
 
 /** A TCP port, 0 to 65535 (0 picks a free one). */
 export const port: ValueReader<number> = (value, at) => {
-  const written = text(value, at);
+  const written = trimmed(value, at);
   const n = /^\d+$/.test(written) ? Number(written) : Number.NaN;
   if (!Number.isInteger(n) || n > 65535) {
     throw invalid(at, `"${written}" is not a port number`, 'use a number from 0 to 65535 (0 picks a free port)');
@@ -74,7 +77,7 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3
  * {@link MAX_DURATION_MS}. What 0 means (no limit, at once) is the setting's.
  */
 export const duration: ValueReader<number> = (value, at) => {
-  const written = text(value, at);
+  const written = trimmed(value, at);
   const match = DURATION.exec(written);
   if (!match) {
     throw invalid(at, `"${written}" is not a duration`, 'write a number of seconds (10, 0.5) or a number with a unit: 500ms, 30s, 5m, 1h');
@@ -91,7 +94,7 @@ const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, kib: 1024,
 
 /** A size in bytes: `1048576`, or with a 1024-based unit (`512kb`, `10mb`, `1 GiB`). */
 export const size: ValueReader<number> = (value, at) => {
-  const written = text(value, at);
+  const written = trimmed(value, at);
   const match = SIZE.exec(written);
   if (!match) {
     throw invalid(at, `"${written}" is not a size`, 'write bytes (1048576) or a number with a unit: 512kb, 10mb, 1gb');
@@ -102,7 +105,7 @@ export const size: ValueReader<number> = (value, at) => {
 /** One of `choices`, compared after `normalize` (lower case by default). */
 export function oneOf<T extends string>(choices: readonly T[], normalize = (word: string) => word.toLowerCase()): ValueReader<T> {
   return (value, at) => {
-    const written = typeof value === 'boolean' ? String(value) : text(value, at);
+    const written = typeof value === 'boolean' ? String(value) : trimmed(value, at);
     const word = normalize(written);
     if (!(choices as readonly string[]).includes(word)) {
       throw invalid(at, `"${written}" is not known`, `use one of: ${choices.join(', ')}`);

@@ -18,6 +18,7 @@ import {
   port,
   size,
   text,
+  trimmed,
   wholeNumber,
   yesNo,
   type SettingPlace,
@@ -67,7 +68,7 @@ export const SETTINGS = {
     active: setting(list, []),
   },
   networking: {
-    host: setting(text, '127.0.0.1'),
+    host: setting(trimmed, '127.0.0.1'),
     port: setting(port, 8000),
     allowed_hosts: setting<ConfigValue | undefined>(asWritten, undefined, { emptyIsValue: true }),
     max_body_size: setting(size, DEFAULT_MAX_BODY_SIZE),

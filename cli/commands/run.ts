@@ -8,7 +8,7 @@ import cluster from 'node:cluster';
 import { loadConfig } from '../../runtime/config.js';
 import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
 import { BackendtsError } from '../../runtime/errors.js';
-import { port, text, wholeNumber } from '../../runtime/setting-values.js';
+import { port, trimmed, wholeNumber } from '../../runtime/setting-values.js';
 import { readFlag } from '../flags.js';
 import { loadMainModule } from '../main-module.js';
 import type { Output } from '../output.js';
@@ -51,7 +51,7 @@ function refuseEmbeddedDatabase(project: ProjectContext, workers: number): void 
 }
 
 function readHost(value: unknown): string | undefined {
-  return readFlag(value, '--host', text, '--host 0.0.0.0');
+  return readFlag(value, '--host', trimmed, '--host 0.0.0.0');
 }
 
 function readPort(value: unknown): number | undefined {

@@ -1,6 +1,6 @@
 /** The validators every setting and flag shares, one kind of value at a time, edges included. */
 import { describe, expect, it } from 'vitest';
-import { duration, MAX_DURATION_MS, oneOf, port, size, text, wholeNumber, yesNo } from '../../runtime/setting-values.js';
+import { duration, MAX_DURATION_MS, oneOf, port, size, text, trimmed, wholeNumber, yesNo } from '../../runtime/setting-values.js';
 
 const at = { label: 'c.ini [s] k', code: 'BT_TEST_SETTING' };
 const refused = (fn: () => unknown, message: RegExp) => expect(fn).toThrow(expect.objectContaining({ code: 'BT_TEST_SETTING', message: expect.stringMatching(message) }));
@@ -58,6 +58,8 @@ describe('setting values', () => {
     refused(() => size('10 megs', at), /"10 megs" is not a size/);
     expect(oneOf(['a b', 'c'] as const, (word) => word.replace(/_/g, ' '))('a_b', at)).toBe('a b');
     refused(() => oneOf(['x', 'y'] as const)('z', at), /"z" is not known/);
-    expect(text('  spaced  ', at)).toBe('spaced');
+    // Text stays as written (a password may end in a space); a host name does not.
+    expect(text('pass ', at)).toBe('pass ');
+    expect(trimmed('  spaced  ', at)).toBe('spaced');
   });
 });
