@@ -11,7 +11,8 @@ import { recordingLogger } from '../runtime/support.js';
 import { FIXTURES } from './support.js';
 
 const projectDir = path.join(FIXTURES, 'in-code-config');
-const inCode = parseConfig('[apps]\nactive =\n    apps/notes\n\n[database]\npath = memory://\n', 'main.ts');
+// The server's maintenance database: the engine only checks that it answers.
+const inCode = parseConfig('[apps]\nactive =\n    apps/notes\n\n[database]\nurl = postgres://postgres@127.0.0.1:5432/postgres\n', 'main.ts');
 
 let bp: Backendts | undefined;
 afterEach(async () => {

@@ -27,9 +27,14 @@ function install(from: string, name: string): string {
   return dir;
 }
 
-/** Runs Node without tsx in `cwd`; resolves with stdout, rejects with the child's failure. */
+/**
+ * Runs Node without tsx in `cwd`; resolves with stdout, rejects with the
+ * child's failure. The database is the test server's maintenance database
+ * (the engine only checks that it answers), quicker to open than PGlite.
+ */
 async function nodeWithoutTsx(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', noTsx, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '' } });
+  const env = { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' };
+  const { stdout } = await run(process.execPath, ['--import', noTsx, ...args], { cwd, env });
   return stdout;
 }
 
