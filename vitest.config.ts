@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^backendts\/db$/, replacement: source('./runtime/db/index.ts') },
       { find: /^backendts\/codegen$/, replacement: source('./codegen/index.ts') },
+      { find: /^backendts\/testing$/, replacement: source('./testing/index.ts') },
       { find: /^backendts$/, replacement: source('./runtime/index.ts') },
     ],
   },

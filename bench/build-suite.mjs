@@ -1,14 +1,15 @@
 /**
  * The build-time suite: on the generated 100 apps × 10 tables project, times
  * `backendts codegen` (cold), `backendts create_db` on an empty database and
- * its no-change re-run (and, on PostgreSQL, a no-change run from a fresh checkout), on PostgreSQL and on the embedded default, and
+ * its no-change re-run (and, on PostgreSQL, from a fresh checkout: a no-change run, then one column added), on PostgreSQL and on the embedded default, and
  * `drizzle-kit push` on the same schema and the same kinds of database.
  * A database step still running after `--build-timeout` seconds is stopped
  * and reported as such, so the suite stays bounded.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BACKENDTS_CLI, ROOT } from './lib/contenders.mjs';
+import { appName } from './fixtures/generate-project.mjs';
 import { generateBenchProject } from './lib/generated-project.mjs';
 import { createDatabase, dropDatabase, uniqueName } from './lib/postgres.mjs';
 import { median, ratio } from './lib/stats.mjs';
@@ -17,6 +18,21 @@ import { timeCommand } from './lib/timing.mjs';
 const DRIZZLE_KIT = path.join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
 const CODEGEN = 'backendts codegen (cold)';
 const log = (line) => process.stderr.write(`${line}\n`);
+
+/** The steps on a fresh checkout (no .backendts/) of the project just pushed to PostgreSQL, and their targets in seconds. */
+export const FRESH_NO_CHANGE = 'backendts create_db, PostgreSQL, no change, fresh checkout';
+export const FRESH_ONE_COLUMN = 'backendts create_db, PostgreSQL, one column added, fresh checkout';
+export const FRESH_TARGETS = { [FRESH_NO_CHANGE]: 1, [FRESH_ONE_COLUMN]: 1.5 };
+
+/** Adds a nullable column to the first table of the first app; returns a function that puts the model back. */
+function addOneColumn(projectDir) {
+  const file = path.join(projectDir, 'apps', appName(0), 'db', 'models.ts');
+  const source = readFileSync(file, 'utf8');
+  const anchor = "    data: jsonb('data'),\n";
+  if (!source.includes(anchor)) throw new Error(`${file} has no line ${anchor.trim()} to add a column after`);
+  writeFileSync(file, source.replace(anchor, `${anchor}    note: text('note'),\n`));
+  return () => writeFileSync(file, source);
+}
 
 /** A drizzle-kit config for the generated schema and one database of its own. */
 function writeDrizzleConfig(projectDir, name, credentials) {
@@ -36,7 +52,9 @@ function databaseSteps() {
     // A second copy of the project with no .backendts/ (a fresh checkout) on the database just pushed: nothing to do.
     if (kind === 'postgres') {
       const tool = 'backendts create_db';
-      steps.push({ label: `${tool}, ${where}, no change, fresh checkout`, kind, tool, state: 'no change', fresh: true });
+      steps.push({ label: FRESH_NO_CHANGE, kind, tool, state: 'no change', fresh: true });
+      // Then one nullable column more in one table of that checkout: planned from the stored schema.
+      steps.push({ label: FRESH_ONE_COLUMN, kind, tool, state: 'one column added', fresh: true, change: true });
     }
   }
   return steps;
@@ -101,7 +119,12 @@ export async function runBuildSuite(options) {
         if (step.tool === 'drizzle-kit push') await record(step.label, push(kitConfig[step.kind]));
         else {
           const env = { DATABASE_URL: step.kind === 'postgres' ? urls[step.tool] : undefined };
-          await record(step.label, backendts('create_db', env, timeout, step.fresh ? fresh.projectDir : projectDir));
+          const restore = step.change ? addOneColumn(fresh.projectDir) : undefined;
+          try {
+            await record(step.label, backendts('create_db', env, timeout, step.fresh ? fresh.projectDir : projectDir));
+          } finally {
+            restore?.();
+          }
         }
       }
     }

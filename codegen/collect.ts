@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { collectAppSchema, type CollectedEntry } from '../runtime/app-schema.js';
 import { loadConfig, type Config } from '../runtime/config.js';
+import { readColumnCasing } from '../runtime/db/casing.js';
 import { importModules } from '../runtime/import-modules.js';
 import { activeAppEntries, loadApps, locateApp, type LoadedApp } from '../runtime/project.js';
 import { checkIdentifierLengths } from './identifier-length.js';
@@ -49,7 +50,8 @@ export async function collectSchema(options: CollectSchemaOptions): Promise<Coll
   const { config, file: configFile } = loadConfig(projectDir, { env: options.env });
   await preloadAppMains(projectDir, config, configFile);
   const apps = await loadApps(projectDir, config, configFile);
-  const collected = await collectAppSchema(projectDir, apps, { checks: [checkIdentifierLengths] });
+  const casing = readColumnCasing(config, configFile);
+  const collected = await collectAppSchema(projectDir, apps, { checks: [(pending) => checkIdentifierLengths(pending, casing)] });
   return { projectDir, configFile, config, apps, ...collected };
 }
 

@@ -27,20 +27,22 @@ export interface DrizzleKitConfigOptions {
 /**
  * drizzle-kit's config for the project whose generated folder holds
  * `generatedFile` (pass `import.meta.url`): dialect postgresql, the
- * generated schema, migrations in `<project>/drizzle`, and the PostgreSQL
- * URL or embedded PGlite folder from config.ini.
+ * generated schema, migrations in `<project>/drizzle`, the PostgreSQL
+ * URL or embedded PGlite folder and the column `casing` from config.ini.
  */
 export function drizzleKitConfig(generatedFile: string, options: DrizzleKitConfigOptions = {}): ProjectDrizzleKitConfig {
   const file = generatedFile.startsWith('file:') ? fileURLToPath(generatedFile) : generatedFile;
   const generatedDir = path.dirname(file);
   const projectDir = path.dirname(generatedDir);
   const { config, file: configFile } = loadConfig(projectDir, { env: options.env });
-  const { target, ssl } = readDatabaseSettings(config, { projectDir, configFile });
+  const { target, ssl, casing } = readDatabaseSettings(config, { projectDir, configFile });
   // drizzle-kit resolves these against its working folder: make them absolute.
   const base = {
     dialect: 'postgresql' as const,
     schema: path.join(generatedDir, 'schema.ts'),
     out: path.join(projectDir, 'drizzle'),
+    // The column names the runtime and create_db use: `[database] casing`.
+    ...(casing !== undefined && { casing }),
   };
   if (target.driver === 'pglite') return { ...base, driver: 'pglite', dbCredentials: { url: target.path } };
   if (ssl === false) return { ...base, dbCredentials: { url: target.url } };

@@ -63,16 +63,21 @@ export function sqlNamespace(kind: CollectedKind): string | undefined {
   }
 }
 
+/**
+ * The PostgreSQL schema a table was declared in (`pgSchema(...).table`), or
+ * undefined for the default one. Not from getTableConfig: that builds every
+ * column, index and key, and a project may have thousands of tables.
+ */
+export function tableSchema(table: PgTable): string | undefined {
+  return (table as unknown as Record<symbol, string | undefined>)[TABLE_SCHEMA];
+}
+
 /** Describes a value as a Drizzle object, or returns undefined when it is not one. */
 export function describeDrizzleObject(value: unknown): DrizzleObjectInfo | undefined {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
   if (isPgEnum(value)) return { kind: 'enum', sqlName: value.enumName, sqlSchema: value.schema ?? 'public' };
   if (typeof value !== 'object') return undefined;
-  if (is(value, PgTable)) {
-    // Not getTableConfig: it builds every column, index and key, and a project may have thousands of tables.
-    const schema = (value as unknown as Record<symbol, string | undefined>)[TABLE_SCHEMA];
-    return { kind: 'table', sqlName: getTableName(value), sqlSchema: schema ?? 'public' };
-  }
+  if (is(value, PgTable)) return { kind: 'table', sqlName: getTableName(value), sqlSchema: tableSchema(value) ?? 'public' };
   if (isPgView(value)) {
     const config = getViewConfig(value);
     return { kind: 'view', sqlName: config.name, sqlSchema: config.schema ?? 'public' };

@@ -68,6 +68,8 @@ export const predefinedErrors = new ErrorList(
   new ErrorCode('disallowed_host', 'The host is not allowed.', 400),
   new ErrorCode('invalid_data', 'The data sent is not valid.', 400),
   new ErrorCode('bad_request', 'Bad request.', 400),
+  new ErrorCode('conflict', 'The request conflicts with data already stored.', 409),
+  new ErrorCode('constraint_violation', 'The data breaks a rule of the database.', 400),
   new ErrorCode('unsupported_media_type', 'Unsupported media type.', 415),
   new ErrorCode('request_too_large', 'The request body is too large.', 413),
   new ErrorCode('service_unavailable', 'The service is unavailable.', 503),
@@ -88,6 +90,8 @@ export type PredefinedErrorCode =
   | 'disallowed_host'
   | 'invalid_data'
   | 'bad_request'
+  | 'conflict'
+  | 'constraint_violation'
   | 'unsupported_media_type'
   | 'request_too_large'
   | 'service_unavailable'

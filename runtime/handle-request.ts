@@ -24,7 +24,8 @@ import {
   type MiddlewareChain,
 } from './middlewares.js';
 import { readBody } from './body.js';
-import { asBadInput, isNulByteError } from './db/faults.js';
+import { asClientFault } from './db/faults.js';
+import { isBackendtsError } from './errors.js';
 import { collectInput, validateData } from './data-handler.js';
 import { clientGone, committing, Request } from './request.js';
 import { startResponse, writeResponse, type Response } from './responses.js';
@@ -291,13 +292,19 @@ async function failed(runtime: Runtime, request: Request, error: unknown): Promi
  * The error to answer with: an `ExceptionResponse` wrapped by a library as
  * the `cause` of its own error (Drizzle wraps every driver error in a
  * "Failed query" error) still answers as itself, e.g. a lost database as 503;
- * a NUL byte the database refused answers 400, whichever layer sent it.
+ * a NUL byte or a constraint violation the database refused answers 400 or
+ * 409, whichever layer sent it. Beneath one of the framework's own errors
+ * (a transaction aborted by a statement whose failure the handler caught)
+ * the database's error is the framework's to report: a server error.
  */
 function answerOf(error: unknown): unknown {
   let current = error;
+  let framework = false;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     if (isExceptionResponse(current)) return current;
-    if (isNulByteError(current)) return asBadInput(current);
+    framework ||= isBackendtsError(current);
+    const fault = framework ? undefined : asClientFault(current);
+    if (fault !== undefined) return fault;
     current = (current as { cause?: unknown }).cause;
   }
   return error;

@@ -32,6 +32,7 @@ export { Route, Routes, compilePath } from './routes.js';
 export type { CleanedData, CompiledPath, DataHandler, Handler, PatternVar, RouteDbOptions, RouteOptions, RoutePath } from './routes.js';
 export { Router } from './router.js';
 export type { AppRoutes, RouteMatch, UrlVars } from './router.js';
+export type { PathVars } from './path-vars.js';
 
 // Responses and error responses.
 export { File, HTML, JSONResponse, JSONResponse as JSON, Redirect, Response, Stream, Success, Text, contentTypeFor, writeResponse } from './responses.js';

@@ -7,6 +7,8 @@
 import { BackendtsError } from './errors.js';
 import type { Request } from './request.js';
 import { isStandardSchema } from './data-handler.js';
+import type { PathVars } from './path-vars.js';
+import type { UrlVars } from './router.js';
 import type { Response } from './responses.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
@@ -165,12 +167,13 @@ function regexFirstSegment(body: string): string | undefined {
 
 /**
  * A request handler: takes the request, returns (or resolves to) a response.
- * `Data` is the type of `request.cleanedData` (the data handler's output).
+ * `Data` is the type of `request.cleanedData` (the data handler's output),
+ * `Vars` that of `request.urlVars` (read from the route's path).
  */
-export type Handler<Data = unknown> = {
+export type Handler<Data = unknown, Vars = UrlVars> = {
   // Method syntax makes the parameter bivariant, so a handler typed for one
-  // data handler's output still fits in a list of routes (`Route[]`).
-  bivariant(request: Request & { cleanedData: Data }): Response | Promise<Response>;
+  // data handler's output or path still fits in a list of routes (`Route[]`).
+  bivariant(request: Request & { cleanedData: Data; urlVars: Vars }): Response | Promise<Response>;
 }['bivariant'];
 
 /** A data handler's output type (`request.cleanedData`), or `unknown` when there is none. */
@@ -197,13 +200,16 @@ export interface RouteOptions<Schema extends DataHandler = DataHandler> {
 
 const METHOD = /^[A-Z]+$/;
 
-/** One route: a path, the HTTP methods it answers, its handler and options. */
-export class Route<Schema extends DataHandler = DataHandler> {
+/**
+ * One route: a path, the HTTP methods it answers, its handler and options.
+ * `Path` is the path as written, which types `request.urlVars`.
+ */
+export class Route<Schema extends DataHandler = DataHandler, Path extends RoutePath = RoutePath> {
   /** The path as written: a pattern (`/users/<id:int>`) or a RegExp. */
   readonly path: RoutePath;
   /** The HTTP methods, in upper case. */
   readonly methods: readonly string[];
-  /** The handler. */
+  /** The handler. (Typed for any path, so that routes of different paths fit in one list.) */
   readonly handler: Handler<CleanedData<Schema>>;
   /** The route's options. */
   readonly options: RouteOptions<Schema>;
@@ -211,9 +217,9 @@ export class Route<Schema extends DataHandler = DataHandler> {
   readonly compiled: CompiledPath;
 
   constructor(
-    path: RoutePath,
+    path: Path,
     methods: string | readonly string[],
-    handler: Handler<CleanedData<Schema>>,
+    handler: Handler<CleanedData<Schema>, PathVars<Path>>,
     options: RouteOptions<Schema> = {},
   ) {
     this.compiled = compilePath(path);
@@ -235,7 +241,7 @@ export class Route<Schema extends DataHandler = DataHandler> {
       });
     }
     this.methods = [...new Set(list)];
-    this.handler = handler;
+    this.handler = handler as Handler<CleanedData<Schema>>;
     this.options = options;
   }
 }
@@ -245,38 +251,58 @@ export class Routes {
   private readonly items: Route[] = [];
 
   /** Adds a GET route. */
-  get<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
+  get<Schema extends DataHandler = undefined, Path extends RoutePath = RoutePath>(
+    path: Path,
+    handler: Handler<CleanedData<Schema>, PathVars<Path>>,
+    options?: RouteOptions<Schema>,
+  ): this {
     return this.route(path, 'GET', handler, options);
   }
 
   /** Adds a POST route. */
-  post<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
+  post<Schema extends DataHandler = undefined, Path extends RoutePath = RoutePath>(
+    path: Path,
+    handler: Handler<CleanedData<Schema>, PathVars<Path>>,
+    options?: RouteOptions<Schema>,
+  ): this {
     return this.route(path, 'POST', handler, options);
   }
 
   /** Adds a PUT route. */
-  put<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
+  put<Schema extends DataHandler = undefined, Path extends RoutePath = RoutePath>(
+    path: Path,
+    handler: Handler<CleanedData<Schema>, PathVars<Path>>,
+    options?: RouteOptions<Schema>,
+  ): this {
     return this.route(path, 'PUT', handler, options);
   }
 
   /** Adds a PATCH route. */
-  patch<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
+  patch<Schema extends DataHandler = undefined, Path extends RoutePath = RoutePath>(
+    path: Path,
+    handler: Handler<CleanedData<Schema>, PathVars<Path>>,
+    options?: RouteOptions<Schema>,
+  ): this {
     return this.route(path, 'PATCH', handler, options);
   }
 
   /** Adds a DELETE route. */
-  delete<Schema extends DataHandler = undefined>(path: RoutePath, handler: Handler<CleanedData<Schema>>, options?: RouteOptions<Schema>): this {
+  delete<Schema extends DataHandler = undefined, Path extends RoutePath = RoutePath>(
+    path: Path,
+    handler: Handler<CleanedData<Schema>, PathVars<Path>>,
+    options?: RouteOptions<Schema>,
+  ): this {
     return this.route(path, 'DELETE', handler, options);
   }
 
   /** Adds a route answering one or several methods. */
-  route<Schema extends DataHandler = undefined>(
-    path: RoutePath,
+  route<Schema extends DataHandler = undefined, Path extends RoutePath = RoutePath>(
+    path: Path,
     methods: string | readonly string[],
-    handler: Handler<CleanedData<Schema>>,
+    handler: Handler<CleanedData<Schema>, PathVars<Path>>,
     options?: RouteOptions<Schema>,
   ): this {
-    this.items.push(new Route<Schema>(path, methods, handler, options) as Route);
+    this.items.push(new Route<Schema, Path>(path, methods, handler, options) as Route);
     return this;
   }
 

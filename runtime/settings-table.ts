@@ -99,6 +99,7 @@ export const SETTINGS = {
     transaction_timeout: seconds(60),
     prepare: setting(yesNo, true),
     ssl: setting(oneOf(SSL_MODES), 'false'),
+    casing: setting<'snake_case' | 'camelCase' | undefined>(oneOf(['snake_case', 'camelCase'] as const, (word) => word), undefined),
     extensions: setting(nameList(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'extensions = vector, pg_trgm'), []),
   },
 } satisfies Record<string, Record<string, Setting<unknown>>>;

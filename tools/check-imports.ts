@@ -24,10 +24,11 @@ interface FolderRule {
 }
 
 /** The folders checked, and the rules between them; a new layer is one more rule. */
-const SOURCE_FOLDERS = ['runtime', 'codegen', 'cli'];
+const SOURCE_FOLDERS = ['runtime', 'codegen', 'cli', 'testing'];
 const RULES: readonly FolderRule[] = [
   { name: 'runtime-is-not-build-time', from: 'runtime/', to: ['codegen/', 'cli/'], why: 'the runtime serves a project without codegen or the CLI' },
-  { name: 'codegen-is-not-cli', from: 'codegen/', to: ['cli/'], why: 'codegen is a library the CLI calls, not the other way round' },
+  { name: 'codegen-is-not-cli', from: 'codegen/', to: ['cli/', 'testing/'], why: 'codegen is a library the CLI calls, not the other way round' },
+  { name: 'runtime-is-not-testing', from: 'runtime/', to: ['testing/'], why: 'a test helper is never part of a server' },
 ];
 
 /** One import of one module. */

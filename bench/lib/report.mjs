@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { CONTENDERS } from './contenders.mjs';
+import { FRESH_TARGETS } from '../build-suite.mjs';
 import { ratio } from './stats.mjs';
 
 /** Route keys to the request they stand for. */
@@ -89,6 +90,10 @@ export function targetChecks(http, build) {
     checks.push({ target: 'codegen ≤ 1.5 s', value: `${build.codegen.toFixed(2)} s`, met: build.codegen <= 1.5 });
   }
   for (const step of build?.steps ?? []) {
+    const limit = FRESH_TARGETS[step.label];
+    if (limit !== undefined && step.samples.length > 0) {
+      checks.push({ target: `${step.label.replace('backendts create_db, ', 'create_db, ')} ≤ ${limit} s`, value: `${step.seconds.toFixed(2)} s`, met: step.seconds <= limit });
+    }
     if (step.versusPush === undefined) continue;
     const where = step.label.replace('backendts create_db, ', '');
     checks.push({ target: `create_db ≤ 1.2× drizzle-kit push (${where})`, value: pushRatio(step.versusPush), met: step.versusPush.value <= 1.2 });

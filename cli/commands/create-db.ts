@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
+import type { ColumnCasing } from '../../runtime/db/casing.js';
 import { describeTarget, MEMORY_PATH, readDatabaseSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
 import { withTruncateReach, type DestructiveStatement } from '../create-db/destructive.js';
@@ -46,7 +47,7 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
 
-  const pushTarget = { where, owners: tableOwners(collected.entries), extensions: settings.extensions };
+  const pushTarget = { where, owners: tableOwners(collected.entries), extensions: settings.extensions, casing: settings.casing };
   const step = (session: PushSession): Promise<number> => pushStep(session, collected.schema, pushTarget, options, output);
   // A dry run on a database made for it leaves none behind either.
   const keep = () => !options.dryRun;
@@ -85,6 +86,8 @@ interface PushTarget {
   owners: ReadonlyMap<string, string>;
   /** `[database] extensions`, created before the comparison. */
   extensions: readonly string[];
+  /** `[database] casing`: the SQL names of columns declared without one. */
+  casing: ColumnCasing | undefined;
 }
 
 function tableOwners(entries: readonly CollectedEntry[]): Map<string, string> {
@@ -103,14 +106,14 @@ function tableOwners(entries: readonly CollectedEntry[]): Map<string, string> {
 async function pushStep(
   session: PushSession,
   schema: Record<string, unknown>,
-  { where, owners, extensions }: PushTarget,
+  { where, owners, extensions, casing }: PushTarget,
   options: CreateDbOptions,
   output: Output,
 ): Promise<number> {
   // Before the comparison: the models' tables may use the extensions' types.
   await createExtensions(session.planner, extensions, where);
   const { imports, schemaNames } = kitSchema(schema);
-  const snapshot = await modelsSnapshot(imports, schemaNames);
+  const snapshot = await modelsSnapshot(imports, schemaNames, casing);
   const models = modelsFingerprint(snapshot, schemaNames);
   // Read here, under the lock that makes runs on one database take turns.
   const stored = await readSchemaState(session.planner);
@@ -136,7 +139,7 @@ async function pushStep(
           ? 'comparing the models with the database (a new NOT NULL column depends on the rows there)…'
           : 'comparing the models with the database (it was changed since the last create_db)…',
     );
-    plan = await planPush(imports, snapshot, schemaNames, session.planner, { target: where });
+    plan = await planPush(imports, snapshot, schemaNames, session.planner, { target: where, casing });
     const repairs = await policyRepairs(snapshot, session, schemaNames);
     if (repairs.length > 0) plan = { ...plan, statements: [...plan.statements, ...repairs] };
   }

@@ -3,15 +3,13 @@
  * project that passes `codegen`, `create_db` (embedded database) and `run`
  * as it is. Never overwrites a file.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Output } from '../output.js';
+import { backendtsSource, type BackendtsSource } from '../package-source.js';
 import type { ProjectContext } from '../prepare.js';
 import { checkProjectName } from '../templates/names.js';
 import { projectFiles, type ProjectVersions } from '../templates/project.js';
 import { writeNewFiles } from '../templates/write-files.js';
-import { packageVersion } from '../version.js';
 
 /** Options of `create_project`. */
 export interface CreateProjectOptions {
@@ -25,9 +23,15 @@ export interface CreateProjectOptions {
 export async function createProject(project: ProjectContext, options: CreateProjectOptions, output: Output): Promise<number> {
   const name = checkProjectName(options.name);
   const dir = options.projectGiven ? project.projectDir : path.resolve(process.cwd(), name);
-  const written = writeNewFiles(dir, projectFiles(name, options.full, dependencyVersions()), `project "${name}"`);
+  const source = backendtsSource();
+  const written = writeNewFiles(dir, projectFiles(name, options.full, dependencyVersions(source)), `project "${name}"`);
   output.info(`created project "${name}" in ${dir}:`);
   for (const file of written) output.info(`  ${path.relative(dir, file)}`);
+  if (source.pack !== undefined) {
+    // Not a registry install: the project installs this copy, packed.
+    source.pack(dir);
+    output.info(`  ${source.dependency.slice('file:'.length)} (this copy of backendts, packed)`);
+  }
   const shown = path.relative(process.cwd(), dir) || '.';
   output.info('next:');
   output.info(`  cd ${shown}`);
@@ -39,29 +43,12 @@ export async function createProject(project: ProjectContext, options: CreateProj
 }
 
 /** The versions this copy of backendts was built with, so a new project installs a matching set. */
-function dependencyVersions(): ProjectVersions {
-  const manifest = readOwnManifest();
+function dependencyVersions(source: BackendtsSource): ProjectVersions {
+  const manifest = source.manifest;
   return {
-    backendts: packageVersion(),
-    drizzleOrm: manifest.dependencies?.['drizzle-orm'] ?? '^0.45.0',
+    backendts: source.dependency,
+    drizzleOrm: manifest.peerDependencies?.['drizzle-orm'] ?? manifest.devDependencies?.['drizzle-orm'] ?? '^0.45.0',
     typescript: manifest.devDependencies?.typescript ?? '^5.9.0',
     typesNode: manifest.devDependencies?.['@types/node'] ?? '^20.19.0',
   };
-}
-
-interface Manifest {
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-}
-
-function readOwnManifest(): Manifest {
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    try {
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Manifest & { name?: string };
-      if (manifest.name === 'backendts') return manifest;
-    } catch {
-      // No package.json at this level: keep walking up.
-    }
-  }
-  return {};
 }

@@ -15,13 +15,18 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { ColumnCasing } from '../../runtime/db/casing.js';
 import { preloadDrizzleKit } from './plan.js';
 import type { SqlRunner } from './sql-runner.js';
 
-/** drizzle-kit's snapshot of the models, without the ids that change on every call. */
-export async function modelsSnapshot(imports: Record<string, unknown>, schemaNames: readonly string[]): Promise<Record<string, unknown>> {
+/**
+ * drizzle-kit's snapshot of the models, without the ids that change on every
+ * call. Under `casing` (`[database] casing`) its column names are the SQL
+ * ones, so a change of the setting is a change of the snapshot.
+ */
+export async function modelsSnapshot(imports: Record<string, unknown>, schemaNames: readonly string[], casing?: ColumnCasing): Promise<Record<string, unknown>> {
   const { generateDrizzleJson } = await preloadDrizzleKit();
-  const { id: _id, prevId: _prevId, ...snapshot } = generateDrizzleJson(imports, undefined, [...schemaNames]) as unknown as Record<string, unknown>;
+  const { id: _id, prevId: _prevId, ...snapshot } = generateDrizzleJson(imports, undefined, [...schemaNames], casing) as unknown as Record<string, unknown>;
   return snapshot;
 }
 

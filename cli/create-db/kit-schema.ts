@@ -8,7 +8,6 @@
 import { is } from 'drizzle-orm';
 import {
   getMaterializedViewConfig,
-  getTableConfig,
   getViewConfig,
   isPgEnum,
   isPgSequence,
@@ -18,6 +17,7 @@ import {
   PgView,
   pgSchema,
 } from 'drizzle-orm/pg-core';
+import { tableSchema } from '../../runtime/drizzle-kinds.js';
 import { BackendtsError } from '../../runtime/errors.js';
 import { STATE_SCHEMA } from './schema-state.js';
 
@@ -53,7 +53,7 @@ export function kitSchema(schema: Record<string, unknown>): KitSchema {
 }
 
 function schemaOf(value: unknown): string | undefined {
-  if (is(value, PgTable)) return getTableConfig(value).schema;
+  if (is(value, PgTable)) return tableSchema(value);
   if (is(value, PgMaterializedView)) return getMaterializedViewConfig(value).schema;
   if (is(value, PgView)) return getViewConfig(value).schema;
   if (isPgEnum(value)) return (value as unknown as { schema?: string }).schema;

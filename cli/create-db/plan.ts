@@ -13,9 +13,12 @@
  */
 import { is } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { sqlColumnName, type ColumnCasing } from '../../runtime/db/casing.js';
 import { BackendtsError } from '../../runtime/errors.js';
 import { silenceStdout } from '../output.js';
+import { checkSameSnapshot, withCasedColumns } from './cased-columns.js';
 import { findDestructive, type DestructiveStatement } from './destructive.js';
+import { narrowToChangedTables } from './snapshot-narrow.js';
 import { drizzleKitExecutor, sqlLiteral, type SqlRunner } from './sql-runner.js';
 
 /** What a push would do. */
@@ -32,6 +35,8 @@ export interface PushPlan {
 export interface PlanOptions {
   /** Named in error messages (`PostgreSQL database "x" on host:port`). */
   target: string;
+  /** `[database] casing`: the SQL names of columns declared without one. */
+  casing?: ColumnCasing | undefined;
 }
 
 class ExitCalled extends Error {
@@ -60,19 +65,27 @@ export async function planPush(
   runner: SqlRunner,
   options: PlanOptions,
 ): Promise<PushPlan> {
-  const { pushSchema } = await preloadDrizzleKit();
+  const { pushSchema, generateDrizzleJson } = await preloadDrizzleKit();
   let lastQueryError: unknown;
   const executor = drizzleKitExecutor(runner, (error) => {
     lastQueryError = error;
   });
   let result: Awaited<ReturnType<typeof pushSchema>>;
   try {
-    result = await callDrizzleKit(() => pushSchema(imports, executor as never, [...schemaNames]), options.target, () => lastQueryError);
+    result = await withCasedColumns(imports, options.casing, () => {
+      if (options.casing !== undefined) {
+        const { id: _id, prevId: _prevId, ...cased } = generateDrizzleJson(imports, undefined, [...schemaNames]) as unknown as Record<string, unknown>;
+        checkSameSnapshot(cased, snapshot, options.casing);
+      }
+      return callDrizzleKit(() => pushSchema(imports, executor as never, [...schemaNames]), options.target, () => lastQueryError);
+    });
   } finally {
     // Tables still being read when another failed must not query a closing connection.
     await executor.close();
   }
-  const planned = withoutFalseDifferences(clean(result.statementsToExecute), imports).map((statement) => withPolicyExpressions(statement, snapshot));
+  const planned = withoutFalseDifferences(clean(result.statementsToExecute), imports, options.casing).map((statement) =>
+    withPolicyExpressions(statement, snapshot),
+  );
   const statements = await withoutSamePrimaryKeys(planned, runner);
   return { statements, destructive: findDestructive(statements), warnings: result.warnings.map(stripAnsi) };
 }
@@ -80,11 +93,13 @@ export async function planPush(
 /**
  * Plans from the snapshot stored at the last push: drizzle-kit's
  * snapshot-to-snapshot diff, the one `drizzle-kit generate` uses. No
- * database is read, so the result depends on the two snapshots only.
+ * database is read, so the result depends on the two snapshots only. The
+ * tables equal on both sides are left out first (see snapshot-narrow.ts).
  */
 export async function planFromSnapshot(previous: Record<string, unknown>, current: Record<string, unknown>, options: PlanOptions): Promise<PushPlan> {
   const { generateMigration } = await preloadDrizzleKit();
-  const result = await callDrizzleKit(() => generateMigration(withIds(previous), withIds(current)), options.target, () => undefined);
+  const narrowed = narrowToChangedTables(previous, current);
+  const result = await callDrizzleKit(() => generateMigration(withIds(narrowed.previous), withIds(narrowed.current)), options.target, () => undefined);
   const statements = clean(result);
   return { statements, destructive: findDestructive(statements), warnings: [] };
 }
@@ -127,13 +142,13 @@ const DROP_NOT_NULL = /^ALTER TABLE (?:"((?:[^"]|"")+)"\.)?"((?:[^"]|"")+)" ALTE
  * primary key is NOT NULL in PostgreSQL, but not in the model, so drizzle-kit
  * plans `DROP NOT NULL` on it (which PostgreSQL would refuse).
  */
-function withoutFalseDifferences(statements: string[], imports: Record<string, unknown>): string[] {
+function withoutFalseDifferences(statements: string[], imports: Record<string, unknown>, casing: ColumnCasing | undefined): string[] {
   const keyColumns = new Set<string>();
   for (const value of Object.values(imports)) {
     if (!is(value, PgTable)) continue;
     const config = getTableConfig(value);
     for (const key of config.primaryKeys) {
-      for (const column of key.columns) keyColumns.add(JSON.stringify([config.schema ?? 'public', config.name, column.name]));
+      for (const column of key.columns) keyColumns.add(JSON.stringify([config.schema ?? 'public', config.name, sqlColumnName(column, casing)]));
     }
   }
   return statements.filter((statement) => {

@@ -117,7 +117,7 @@ routes.get('/${name}/items', async (request) => {
 
 routes.get('/${name}/items/<id:int>', async (request) => {
   const db = request.app.context.db_session();
-  const [item] = await db.select().from(${items}).where(eq(${items}.id, Number(request.urlVars.id)));
+  const [item] = await db.select().from(${items}).where(eq(${items}.id, request.urlVars.id));
   if (!item) throw new ExceptionResponse('${name}_item_not_found');
   return new Success(item);
 });

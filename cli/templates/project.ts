@@ -44,7 +44,7 @@ function packageJson(name: string, versions: ProjectVersions): string {
       typecheck: 'tsc --noEmit',
     },
     dependencies: {
-      backendts: `^${versions.backendts}`,
+      backendts: versions.backendts,
       'drizzle-orm': versions.drizzleOrm,
     },
     devDependencies: {

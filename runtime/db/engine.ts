@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { defaultProjectDir, type Config } from '../config.js';
+import { drizzleCasing } from './casing.js';
 import { BackendtsError } from '../errors.js';
 import { Availability, type AvailabilityLogger } from './availability.js';
 import { connectFailure, reasonOf } from './faults.js';
@@ -144,7 +145,7 @@ async function openPostgres<TSchema extends AnySchema>(
   // connection and leave that fetch's failure (a backend ended just after
   // connecting) as an unhandled rejection, which ends the process.
   client.options.fetch_types = false;
-  const db = drizzlePostgres({ client, schema }) as unknown as DbSession<TSchema>;
+  const db = drizzlePostgres({ client, schema, ...drizzleCasing(settings) }) as unknown as DbSession<TSchema>;
   let closed = false;
   return {
     driver: 'postgres',
@@ -189,6 +190,7 @@ async function openPglite<TSchema extends AnySchema>(
   const db = drizzlePglite({
     client,
     schema,
+    ...drizzleCasing(settings),
     ...(log && { logger: { logQuery: (query: string) => log(query) } }),
   }) as unknown as DbSession<TSchema>;
   let closed = false;

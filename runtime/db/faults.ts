@@ -6,6 +6,7 @@
 import { BackendtsError } from '../errors.js';
 import { ExceptionResponse, isExceptionResponse } from '../error-list.js';
 import { describeTarget, type DatabaseTarget } from './settings.js';
+import { asConstraintViolation } from './constraint-violations.js';
 
 /** Node socket errors that mean the server cannot be reached right now. */
 const SOCKET_CODES = new Set([
@@ -90,11 +91,18 @@ export function isNulByteError(error: unknown): boolean {
     (code === '22P05' && typeof detail === 'string' && detail.includes('\\u0000'));
 }
 
-/** Turns a NUL byte refused by the database into the `bad_request` (400) error response: the client's input, not a server fault. */
-export function asBadInput(error: unknown): unknown {
-  if (!isNulByteError(error)) return error;
-  return new ExceptionResponse('bad_request', {
-    message: 'A text value contains a NUL byte (\\u0000), which PostgreSQL cannot store.',
-    cause: error,
-  });
+/**
+ * The error response for a database error caused by the client's input: a
+ * NUL byte PostgreSQL cannot store (`bad_request`, 400), or a constraint
+ * violation (`conflict`, 409, or `constraint_violation`, 400). Undefined for
+ * any other error, which stays a server error.
+ */
+export function asClientFault(error: unknown): ExceptionResponse | undefined {
+  if (isNulByteError(error)) {
+    return new ExceptionResponse('bad_request', {
+      message: 'A text value contains a NUL byte (\\u0000), which PostgreSQL cannot store.',
+      cause: error,
+    });
+  }
+  return asConstraintViolation(error);
 }

@@ -18,6 +18,7 @@ import type { AnySchema } from './types.js';
 import { asServiceUnavailable, isConnectionError, reasonOf } from './faults.js';
 import { markRefusal, type RefusalReport } from './late-statements.js';
 import { describeTarget } from './settings.js';
+import { sharedTransactionOf } from './shared-transaction.js';
 import { openTransaction, type HeldTransaction, type TransactionClient } from './transaction.js';
 
 /** How a scope uses the database: a read-write or read-only transaction, or none (`false`: plain statements). */
@@ -272,7 +273,7 @@ export class ScopeSession {
       if (this.transactional) {
         this.#opening = this.#open();
       } else {
-        this.#ready = this.engine.client;
+        this.#ready = sharedTransactionOf(this.engine)?.client ?? this.engine.client;
         this.#opening = Promise.resolve(this.#ready);
       }
     }

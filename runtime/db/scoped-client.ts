@@ -14,6 +14,7 @@ import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pgl
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
+import { drizzleCasing } from './casing.js';
 import type { DbEngine } from './engine.js';
 import type { ScopeSession, SessionClient } from './scope-session.js';
 import type { AnySchema, DbSession } from './types.js';
@@ -24,11 +25,16 @@ export type SessionResolver = () => ScopeSession;
 /** Builds the Drizzle handle whose statements run in the current scope's transaction. */
 export function scopedDatabase<TSchema extends AnySchema>(engine: DbEngine<TSchema>, resolve: SessionResolver): DbSession<TSchema> {
   if (engine.driver === 'postgres') {
-    return drizzlePostgres({ client: postgresClient(engine.client, resolve) as unknown as postgres.Sql, schema: engine.schema }) as unknown as DbSession<TSchema>;
+    return drizzlePostgres({
+      client: postgresClient(engine.client, resolve) as unknown as postgres.Sql,
+      schema: engine.schema,
+      ...drizzleCasing(engine.settings),
+    }) as unknown as DbSession<TSchema>;
   }
   return drizzlePglite({
     client: pgliteClient(engine as unknown as DbEngine<AnySchema>, resolve) as never,
     schema: engine.schema,
+    ...drizzleCasing(engine.settings),
     ...(engine.log && { logger: { logQuery: (query: string) => engine.log!(query) } }),
   }) as unknown as DbSession<TSchema>;
 }

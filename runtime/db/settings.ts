@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import { BackendtsError } from '../errors.js';
 import { readSection, readSetting, type ISOLATION_LEVELS } from '../settings-table.js';
+import type { ColumnCasing } from './casing.js';
 
 /** Transaction isolation levels accepted by `isolation_level`. */
 export type IsolationLevel = (typeof ISOLATION_LEVELS)[number];
@@ -57,6 +58,8 @@ export interface DatabaseSettings {
   ssl: false | 'require' | 'allow' | 'prefer' | 'verify-full';
   /** PostgreSQL extensions the schema needs (`vector`, `pg_trgm`): created by `create_db`, loaded into the embedded database. */
   extensions: string[];
+  /** How a column declared without a name is named in SQL (`snake_case`, `camelCase`); undefined: after its key. */
+  casing: ColumnCasing | undefined;
 }
 
 /** Default folder of the embedded database, relative to the project. */
@@ -126,6 +129,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     prepare: section.prepare,
     ssl: ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : ssl,
     extensions: section.extensions,
+    casing: section.casing,
   };
 }
 

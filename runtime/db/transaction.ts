@@ -11,6 +11,7 @@ import { BackendtsError } from '../errors.js';
 import type { DbEngine } from './engine.js';
 import { isConnectionError, reasonOf } from './faults.js';
 import { describeTarget, type IsolationLevel } from './settings.js';
+import { sharedTransactionOf } from './shared-transaction.js';
 import { slotsOf, type SlotTicket } from './transaction-slots.js';
 import type { AnySchema } from './types.js';
 
@@ -50,6 +51,9 @@ const ROLLBACK = Symbol('rollback');
  * meanwhile (then the wait is at most `connect_timeout`).
  */
 export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransactionOptions): Promise<HeldTransaction> {
+  // A test's transaction is shared: the request's becomes a savepoint in it.
+  const joined = sharedTransactionOf(engine);
+  if (joined !== undefined) return joined.open(options);
   const characteristics = `isolation level ${options.isolationLevel}${options.readOnly ? ' read only' : ''}`;
   const availability = engine.driver === 'postgres' ? engine.availability : undefined;
   const attempt = availability?.attempt();

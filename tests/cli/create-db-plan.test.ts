@@ -1,11 +1,11 @@
 /** Planning against the live catalog, in process, on an in-memory PGlite: what drizzle-kit's introspection gets wrong. */
-import { PGlite } from '@electric-sql/pglite';
 import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { modelsSnapshot } from '../../cli/create-db/fingerprint.js';
 import { planPush } from '../../cli/create-db/plan.js';
 import type { SqlRunner } from '../../cli/create-db/sql-runner.js';
 import { BackendtsError } from '../../runtime/errors.js';
+import { useMemoryDatabase } from './support/memory-database.js';
 
 const models = (withNote: boolean) => ({
   memberships: pgTable('memberships', { user_id: integer('user_id').notNull(), group_id: integer('group_id').notNull(), ...(withNote ? { note: text('note') } : {}) }, (t) => [
@@ -15,20 +15,9 @@ const models = (withNote: boolean) => ({
 });
 
 describe('planning against the live catalog', { timeout: 60_000 }, () => {
-  let db: PGlite;
-  let runner: SqlRunner;
-  const plan = async (imports: Record<string, unknown>, on: SqlRunner = runner) =>
+  const plan = async (imports: Record<string, unknown>, on: SqlRunner = database.runner) =>
     planPush(imports, await modelsSnapshot(imports, ['public']), ['public'], on, { target: 'the test database' });
-
-  beforeAll(async () => {
-    db = await PGlite.create();
-    runner = { query: async (text) => (await db.query<Record<string, unknown>>(text)).rows };
-    for (const statement of (await plan(models(false))).statements) await db.exec(statement);
-  });
-
-  afterAll(async () => {
-    await db?.close();
-  });
+  const database = useMemoryDatabase(async (runner) => (await plan(models(false), runner)).statements);
 
   it('plans nothing for two unchanged composite-key tables, and exactly the new column when one is added', async () => {
     expect((await plan(models(false))).statements).toEqual([]);
@@ -43,7 +32,7 @@ describe('planning against the live catalog', { timeout: 60_000 }, () => {
       const failing: SqlRunner = {
         query: async (text) => {
           if (text.includes('"public"."pairs"')) throw new Error('the catalog is gone');
-          return runner.query(text);
+          return database.runner.query(text);
         },
       };
       const error = await plan(models(true), failing).catch((caught: unknown) => caught);

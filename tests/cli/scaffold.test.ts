@@ -31,6 +31,14 @@ describe('a project scaffolded by create_project --full', { timeout: 180_000 }, 
     expect(result.stdout).toContain('npx backendts create_db');
     const manifest = JSON.parse(readFileSync(path.join(projectDir, 'package.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: 'my-shop', type: 'module', dependencies: { backendts: expect.any(String) } });
+    // This copy is not a registry install: it is packed into the project, which installs it at once.
+    expect(manifest.dependencies.backendts).toMatch(/^file:vendor\/backendts-\d+\.\d+\.\d+\.tgz$/);
+    expect(existsSync(path.join(projectDir, manifest.dependencies.backendts.slice('file:'.length)))).toBe(true);
+    expect(result.stdout).toContain('(this copy of backendts, packed)');
+    // drizzle-orm is backendts's peer: the project's copy is the only one, in the range backendts asks for.
+    const own = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
+    expect(own.dependencies['drizzle-orm']).toBeUndefined();
+    expect(manifest.dependencies['drizzle-orm']).toBe(own.peerDependencies['drizzle-orm']);
     expect(JSON.parse(readFileSync(path.join(projectDir, 'tsconfig.json'), 'utf8')).include).toContain('.backendts/**/*.ts');
     const config = readFileSync(path.join(projectDir, 'config.ini'), 'utf8');
     expect(config).toMatch(/^\[database\]\n; host = localhost\n; port = 5432\n; name = your_db_name/m);

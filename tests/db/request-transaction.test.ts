@@ -65,8 +65,8 @@ describe.each(['postgres', 'pglite'] as const)('the request transaction on %s', 
 
   it('answers with an error, not a success, when the commit fails', async () => {
     const failed = await call(`${shop.url}/codes`, 'POST', { codes: 'same,same' });
-    expect(failed.status).toBe(500);
-    expect(failed.json).toMatchObject({ status: 'error', code: 'server_error' });
+    expect(failed.status).toBe(409);
+    expect(failed.json).toMatchObject({ status: 'error', code: 'conflict' });
     const ok = await call(`${shop.url}/codes`, 'POST', { codes: 'one,two' });
     expect(ok.status).toBe(200);
     const engine = shop.bp.context.db_engine;

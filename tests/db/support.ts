@@ -24,11 +24,12 @@ export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 /** The test server. */
 export const PG = { host: '127.0.0.1', port: 5432, username: 'postgres' };
 
-/** The shop fixture's tables; `codes.code` is unique only at COMMIT. */
+/** The shop fixture's tables; `codes.code` is unique only at COMMIT; `stock` has one constraint of each kind. */
 export const SHOP_SCHEMA = `
   create table users (id serial primary key, username varchar(50) not null unique, first_name varchar(50), last_name varchar(50));
   create table notes (id serial primary key, owner text not null, body text not null, user_id integer references users(id));
   create table codes (code text not null, constraint codes_code_unique unique (code) deferrable initially deferred);
+  create table stock (sku text primary key, quantity integer not null constraint stock_quantity_check check (quantity >= 0), added_by integer references users(id));
 `;
 
 /** A PostgreSQL database made for one test file. */
@@ -99,6 +100,13 @@ export interface Shop {
 
 /** Serves the shop fixture on `database`; its tables are created on startup. */
 export async function serveShop(database: ConfigSection, options: { schema?: boolean } = {}): Promise<Shop> {
+  const shop = shopProject(database, options);
+  const listening = await shop.bp.listen({ port: 0, signals: false });
+  return { ...shop, url: listening.url, close: () => shop.bp.close() };
+}
+
+/** The shop fixture's project on `database`, not yet started; its tables are created on startup. */
+export function shopProject(database: ConfigSection, options: { schema?: boolean } = {}): Omit<Shop, 'url' | 'close'> {
   const sql: string[] = [];
   const logger = quietLogger();
   const bp = new Backendts({
@@ -114,8 +122,30 @@ export async function serveShop(database: ConfigSection, options: { schema?: boo
       else await engine.client.exec(SHOP_SCHEMA);
     });
   }
-  const listening = await bp.listen({ port: 0, signals: false });
-  return { bp, url: listening.url, sql, logger, close: () => bp.close() };
+  return { bp, sql, logger };
+}
+
+/** The shop served on `driver`: a database of its own on PostgreSQL (dropped on close), an in-memory one on PGlite. */
+export async function serveShopOn(driver: 'postgres' | 'pglite', extra: ConfigSection = {}): Promise<Shop> {
+  const database = driver === 'postgres' ? await createTestDatabase() : undefined;
+  try {
+    const shop = await serveShop(databaseSection(driver, database?.name, extra));
+    return { ...shop, close: () => shop.close().finally(() => database?.drop()) };
+  } catch (error) {
+    await database?.drop();
+    throw error;
+  }
+}
+
+/** The rows of `db.execute()`: postgres.js answers with the rows, PGlite with `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+}
+
+/** How many notes of `owner` are committed. */
+export async function countNotes(shop: Pick<Shop, 'bp'>, owner: string): Promise<number> {
+  const result = await shop.bp.context.db_engine.db.execute(`select count(*)::int as n from notes where owner = '${owner}'` as never);
+  return rowsOf<{ n: number }>(result)[0]!.n;
 }
 
 /** A JSON reply. */

@@ -23,6 +23,8 @@ describe('predefined error codes', () => {
     ['disallowed_host', 400],
     ['invalid_data', 400],
     ['bad_request', 400],
+    ['conflict', 409],
+    ['constraint_violation', 400],
     ['unsupported_media_type', 415],
     ['request_too_large', 413],
     ['service_unavailable', 503],
@@ -35,8 +37,8 @@ describe('predefined error codes', () => {
     expect(body).toEqual({ status: 'error', code, message: predefinedErrors.get(code)!.message });
   });
 
-  it('has exactly the twelve codes of the contract', () => {
-    expect(predefinedErrors.list()).toHaveLength(12);
+  it('has exactly the fourteen codes of the contract', () => {
+    expect(predefinedErrors.list()).toHaveLength(14);
   });
 });
 

@@ -30,8 +30,13 @@ export function linkDependencies(dir: string): void {
 
 /** Copies `fixtures/cli/<name>` into a new temporary folder, ready to run. */
 export function copyFixture(name: string): string {
-  const dir = tempDir(name);
-  cpSync(path.join(repoRoot, 'fixtures/cli', name), dir, { recursive: true });
+  return copyProject(path.join('fixtures/cli', name));
+}
+
+/** Copies a fixture project (a folder relative to this checkout) into a new temporary folder, ready to run. */
+export function copyProject(fixture: string): string {
+  const dir = tempDir(path.basename(fixture));
+  cpSync(path.join(repoRoot, fixture), dir, { recursive: true });
   linkDependencies(dir);
   return dir;
 }

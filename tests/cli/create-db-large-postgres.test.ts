@@ -1,0 +1,4 @@
+/** create_db on the large fixture (fixtures/create-db/large) on PostgreSQL, as a subprocess. */
+import { defineCreateDbLargeSuite } from './support/create-db-large-suite.js';
+
+defineCreateDbLargeSuite('postgres');
