@@ -18,7 +18,7 @@ export async function loadMainModule(projectDir: string): Promise<ServableProjec
   }
   let module: Record<string, unknown>;
   try {
-    module = await importFile(file);
+    module = await importFile(file, projectDir);
   } catch (error) {
     if (error instanceof BackendtsError) throw error;
     throw new BackendtsError('BT_MAIN_IMPORT', `the main module ${file} failed to load: ${(error as Error)?.message ?? String(error)}`, {

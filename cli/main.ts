@@ -19,6 +19,7 @@ import { createOutput } from './output.js';
 import { prepareProject, resolveProject, type GlobalOptions } from './prepare.js';
 import { EXIT_ERROR, runCommand, usageError } from './run-command.js';
 import { packageVersion } from './version.js';
+import { closestName } from '../runtime/did-you-mean.js';
 
 type Options = GlobalOptions & Record<string, unknown>;
 
@@ -122,6 +123,15 @@ cli
 cli.help();
 cli.version(packageVersion());
 
+/** The flag closest to the one cac calls unknown (`Unknown option --prot`), among the matched command's and the global ones. */
+function closestFlag(message: string): string | undefined {
+  const unknown = /Unknown option (-{1,2}[^\s]+)/.exec(message)?.[1];
+  if (unknown === undefined) return undefined;
+  const options = [...(cli.matchedCommand?.options ?? []), ...cli.globalCommand.options];
+  const flags = options.flatMap((option) => option.rawName.match(/--[\w-]+/g) ?? []);
+  return closestName(unknown, flags);
+}
+
 /** Parses the arguments, runs the matched command, and exits with its code. */
 async function main(): Promise<void> {
   let exitCode: number | undefined;
@@ -134,8 +144,9 @@ async function main(): Promise<void> {
         cli.outputHelp();
         exitCode = EXIT_ERROR;
       } else {
-        const known = cli.commands.map((command) => command.name).join(', ');
-        throw usageError(`unknown command "${name}" (commands: ${known})`);
+        const known = cli.commands.map((command) => command.name);
+        const names = cli.commands.flatMap((command) => [command.name, ...command.aliasNames]);
+        throw usageError(`unknown command "${name}" (commands: ${known.join(', ')})`, undefined, closestName(String(name), names));
       }
     } else {
       cli.runMatchedCommand();
@@ -145,7 +156,7 @@ async function main(): Promise<void> {
     const command = cli.matchedCommand?.name;
     const message = error instanceof Error ? error.message.replace(/`/g, '') : String(error);
     exitCode = (await runCommand(async () => {
-      throw (error as { code?: string }).code === 'BT_CLI_USAGE' ? error : usageError(message, command);
+      throw (error as { code?: string }).code === 'BT_CLI_USAGE' ? error : usageError(message, command, closestFlag(message));
     }, false)) ?? EXIT_ERROR;
   }
   // A command that resolved to a code is finished: exit even if a library left a handle open.

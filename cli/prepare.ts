@@ -1,12 +1,12 @@
 /**
  * What every project command does before touching user code: find the
- * project folder, apply `--env`, tell the runtime where the project is, and
- * register the TypeScript loader so `import()` of `.ts` files works.
+ * project folder, apply `--env`, and tell the runtime where the project is.
+ * The runtime registers the TypeScript loader itself, the first time it
+ * imports a `.ts` file.
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { registerTypeScriptLoader } from '../codegen/load-typescript.js';
-import { CONFIG_ENV_VAR } from '../runtime/config.js';
+import { CONFIG_ENV_VAR, PROJECT_DIR_ENV_VAR } from '../runtime/config.js';
 import { BackendtsError } from '../runtime/errors.js';
 
 /** Options every command accepts. */
@@ -18,9 +18,6 @@ export interface GlobalOptions {
   /** `--debug`: print stacks with errors. */
   debug?: boolean;
 }
-
-/** Environment variable holding the project folder for the user's code (set by the CLI). */
-export const PROJECT_DIR_VAR = 'BACKENDTS_PROJECT_DIR';
 
 /** The project a command works on. */
 export interface ProjectContext {
@@ -42,7 +39,7 @@ export function resolveProject(options: GlobalOptions): ProjectContext {
   return { projectDir, env: process.env[CONFIG_ENV_VAR] || undefined };
 }
 
-/** Resolves the project, checks its folder, and makes it loadable; call before importing user code. */
+/** Resolves the project and checks its folder; call before importing user code. */
 export async function prepareProject(options: GlobalOptions): Promise<ProjectContext> {
   const context = resolveProject(options);
   if (!existsSync(context.projectDir) || !statSync(context.projectDir).isDirectory()) {
@@ -50,7 +47,6 @@ export async function prepareProject(options: GlobalOptions): Promise<ProjectCon
       hint: 'pass --project <dir> with the folder holding config.ini, or run the command from there',
     });
   }
-  process.env[PROJECT_DIR_VAR] = context.projectDir;
-  await registerTypeScriptLoader(context.projectDir);
+  process.env[PROJECT_DIR_ENV_VAR] = context.projectDir;
   return context;
 }

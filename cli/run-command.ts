@@ -20,9 +20,8 @@ export async function runCommand(action: () => Promise<number | void>, debug: bo
   }
 }
 
-/** A usage mistake (unknown command or option, missing value), pointing at `--help`. */
-export function usageError(message: string, command?: string): BackendtsError {
-  return new BackendtsError('BT_CLI_USAGE', message, {
-    hint: command ? `run backendts ${command} --help to see its options` : 'run backendts --help to see the commands',
-  });
+/** A usage mistake (unknown command or option, missing value), pointing at `--help` and at `meant` when there is a close name. */
+export function usageError(message: string, command?: string, meant?: string): BackendtsError {
+  const help = command ? `run backendts ${command} --help to see its options` : 'run backendts --help to see the commands';
+  return new BackendtsError('BT_CLI_USAGE', message, { hint: meant === undefined ? help : `did you mean ${meant}? ${help}` });
 }

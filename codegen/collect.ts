@@ -1,20 +1,18 @@
 /**
  * Collects every Drizzle object exported by the active apps' model modules
- * into one schema record: the single source that the runtime, `create_db`
- * and the generated files all use, so they never disagree.
+ * into one schema record, for codegen and `create_db`: reads config.ini,
+ * loads the apps, then collects as the runtime does (`collectAppSchema`),
+ * with codegen's own check of identifier lengths.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { collectAppSchema, type CollectedEntry } from '../runtime/app-schema.js';
 import { loadConfig, type Config } from '../runtime/config.js';
 import { readColumnCasing } from '../runtime/db/casing.js';
-import { BackendtsError } from '../runtime/errors.js';
+import { importModules } from '../runtime/import-modules.js';
 import { activeAppEntries, loadApps, locateApp, type LoadedApp } from '../runtime/project.js';
-import { importModules } from './import-modules.js';
 import { checkIdentifierLengths } from './identifier-length.js';
-import { describeDrizzleObject, type CollectedKind } from './kinds.js';
-import { registerTypeScriptLoader } from './load-typescript.js';
-import { displayPath, importModelModules, resolveModelModules } from './model-modules.js';
-import { checkSqlNames, uniqueNames, type NamedObject } from './naming.js';
+
+export type { CollectedEntry } from '../runtime/app-schema.js';
 
 /** Options of {@link collectSchema}. */
 export interface CollectSchemaOptions {
@@ -22,27 +20,6 @@ export interface CollectSchemaOptions {
   projectDir: string;
   /** Environment name selecting `config.<env>.ini`; defaults to `BACKENDTS_ENV`. */
   env?: string | undefined;
-}
-
-/** One collected Drizzle object. */
-export interface CollectedEntry {
-  /** Name of the app whose model module exports it. */
-  app: string;
-  /** Absolute path of that model module. */
-  file: string;
-  /** The `models` entry that names the module, as the app wrote it. */
-  modelPath: string;
-  /** The name it is exported under in the model module. */
-  exportName: string;
-  /** Its unique name in the schema: the export name, or `<app>_<export>` when two apps use that export name. */
-  name: string;
-  kind: CollectedKind;
-  /** Its name in the database (tables, enums, views, sequences, schemas, roles, policies). */
-  sqlName?: string;
-  /** The PostgreSQL schema holding it (`public` unless the model says otherwise). */
-  sqlSchema?: string;
-  /** The Drizzle object itself. */
-  object: unknown;
 }
 
 /** Everything collected from a project's model modules. */
@@ -71,49 +48,11 @@ export interface CollectedSchema {
 export async function collectSchema(options: CollectSchemaOptions): Promise<CollectedSchema> {
   const projectDir = path.resolve(options.projectDir);
   const { config, file: configFile } = loadConfig(projectDir, { env: options.env });
-  await registerTypeScriptLoader(projectDir);
   await preloadAppMains(projectDir, config, configFile);
   const apps = await loadApps(projectDir, config, configFile);
-  const modules = await importModelModules(projectDir, resolveModelModules(projectDir, apps));
-
-  const pending: (Omit<CollectedEntry, 'name'> & NamedObject)[] = [];
-  const owned = new Set<unknown>();
-  for (const module of modules) {
-    const displayFile = displayPath(projectDir, module.file);
-    let found = 0;
-    for (const exportName of Object.keys(module.exports).sort(compareNames)) {
-      const object = module.exports[exportName];
-      const info = describeDrizzleObject(object);
-      if (!info) continue;
-      found++;
-      if (exportName === 'default') {
-        throw new BackendtsError(
-          'BT_MODEL_DEFAULT_EXPORT',
-          `app "${module.app.name}": model module ${displayFile} exports a Drizzle ${info.kind} as default`,
-          { hint: 'export it under a name (export const users = pgTable(...)); the name is used in the schema' },
-        );
-      }
-      // A re-export of an object another module already gave (an app's models/index.ts, or another app's table) is the same object: collect it once.
-      if (owned.has(object)) continue;
-      owned.add(object);
-      pending.push({ app: module.app.name, file: module.file, displayFile, modelPath: module.modelPath, exportName, object, ...info });
-    }
-    if (found === 0) {
-      throw new BackendtsError(
-        'BT_MODEL_EMPTY',
-        `app "${module.app.name}": model module ${displayFile} exports no Drizzle object (table, enum, relations, view, sequence or schema)`,
-        { hint: 'export its tables (export const posts = pgTable(...)), or remove the entry from the app\'s models' },
-      );
-    }
-  }
-
-  checkSqlNames(pending);
-  checkIdentifierLengths(pending, readColumnCasing(config, configFile));
-  const names = uniqueNames(pending);
-  const entries: CollectedEntry[] = pending.map(({ displayFile: _displayFile, ...entry }, index) => ({ ...entry, name: names[index]! }));
-  const schema: Record<string, unknown> = {};
-  for (const entry of entries) schema[entry.name] = entry.object;
-  return { projectDir, configFile, config, apps, entries, schema, hash: hashEntries(projectDir, entries) };
+  const casing = readColumnCasing(config, configFile);
+  const collected = await collectAppSchema(projectDir, apps, { checks: [(pending) => checkIdentifierLengths(pending, casing)] });
+  return { projectDir, configFile, config, apps, ...collected };
 }
 
 /**
@@ -130,24 +69,5 @@ async function preloadAppMains(projectDir: string, config: Config, configFile: s
       return;
     }
   }
-  await importModules(files);
-}
-
-/** Code-unit order, the same on every machine and locale. */
-function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Hashes what the generated files depend on: which object each unique name
- * is (app, module, export, kind, SQL name). Column changes need no
- * regeneration: the generated types follow the model modules.
- */
-function hashEntries(projectDir: string, entries: readonly CollectedEntry[]): string {
-  const hash = createHash('sha256').update('backendts-codegen/1\n');
-  for (const entry of entries) {
-    const file = displayPath(projectDir, entry.file);
-    hash.update(JSON.stringify([entry.app, file, entry.exportName, entry.name, entry.kind, entry.sqlSchema ?? null, entry.sqlName ?? null]) + '\n');
-  }
-  return hash.digest('hex').slice(0, 16);
+  await importModules(files, projectDir);
 }

@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { collectSchema, type CollectedEntry, type CollectedSchema, type CollectSchemaOptions } from './collect.js';
-import { GENERATED_DIR, GENERATED_FILES, readHeaderHash, renderFiles } from './emit.js';
+import { GENERATED_DIR, GENERATED_FILES, renderFiles } from './emit.js';
+
+export { isGeneratedSchemaStale } from '../runtime/generated-files.js';
 
 /** Options of {@link generate}. */
 export interface GenerateOptions extends CollectSchemaOptions {
@@ -78,17 +80,4 @@ async function writeAll(dir: string, files: readonly { file: string; content: st
     throw error;
   }
   for (const item of files) await rename(item.file + suffix, item.file);
-}
-
-/**
- * True when the generated files do not match `hash` (the one
- * `collectSchema` just gave): one is missing, or its header carries another
- * hash. The runtime uses it to warn at startup that `backendts codegen` is due.
- */
-export async function isGeneratedSchemaStale(projectDir: string, hash: string): Promise<boolean> {
-  const dir = path.join(path.resolve(projectDir), GENERATED_DIR);
-  const hashes = await Promise.all(
-    GENERATED_FILES.map(async (name) => readHeaderHash(await readFile(path.join(dir, name), 'utf8').catch(() => ''))),
-  );
-  return hashes.some((found) => found !== hash);
 }

@@ -11,7 +11,7 @@ import { loadConfig } from '../runtime/config.js';
 import { BackendtsError } from '../runtime/errors.js';
 import { activeAppEntries, locateApp, MODULE_EXTENSIONS } from '../runtime/project.js';
 import { GENERATED_DIR } from './emit.js';
-import { typeScriptLoaderImport } from './load-typescript.js';
+import { typeScriptLoaderImport } from '../runtime/load-typescript.js';
 import type { CollectedEntrySummary, WatchMessage } from './watch-message.js';
 import type { GeneratedFile } from './generate.js';
 

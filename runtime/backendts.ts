@@ -6,10 +6,10 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { CONFIG_ENV_VAR, configFileName, loadConfig, type Config } from './config.js';
+import { CONFIG_ENV_VAR, configFileName, defaultProjectDir, loadConfig, type Config } from './config.js';
 import type { Context } from './context.js';
 import { CurrentRequest } from './current-request.js';
-import { ErrorRegistry } from './error-list.js';
+import { ErrorRegistry } from './error-registry.js';
 import { BackendtsError } from './errors.js';
 import { handleRequest, refuseRequest, type Runtime } from './handle-request.js';
 import { HookRunner, runAll, type EventArgs, type EventHandler } from './hooks.js';
@@ -18,6 +18,7 @@ import { buildMiddlewareChain, loadConfiguredMiddlewares, type Middleware } from
 import { readLogParameters } from './db/settings.js';
 import { readNetworkingSettings, type NetworkingSettings } from './networking.js';
 import { redactParameters } from './redact.js';
+import { checkConfigSections } from './settings-table.js';
 import { loadApps, type LoadedApp } from './project.js';
 import type { Request } from './request.js';
 import { Router } from './router.js';
@@ -55,9 +56,6 @@ export interface BackendtsOptions {
   /** Where errors and progress go; defaults to the console. */
   logger?: Logger;
 }
-
-/** Environment variable the CLI sets to the project folder. */
-export const PROJECT_DIR_ENV_VAR = 'BACKENDTS_PROJECT_DIR';
 
 const consoleLogger: Logger = {
   error: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
@@ -107,11 +105,12 @@ export class Backendts {
   #removeSignalHandlers: (() => void) | undefined;
 
   constructor(options: BackendtsOptions = {}) {
-    this.projectDir = path.resolve(options.projectDir ?? (process.env[PROJECT_DIR_ENV_VAR] || process.cwd()));
+    this.projectDir = path.resolve(options.projectDir ?? defaultProjectDir());
     this.env = options.env ?? (process.env[CONFIG_ENV_VAR] || undefined);
     if (options.config !== undefined) {
       this.config = options.config;
       this.configFile = path.join(this.projectDir, configFileName(this.env) + ' (given in code)');
+      checkConfigSections(this.config, this.configFile);
     } else {
       const loaded = loadConfig(this.projectDir, { env: this.env });
       this.config = loaded.config;

@@ -9,6 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'ini';
 import { BackendtsError } from './errors.js';
+import { checkConfigSections, type ConfigLines } from './settings-table.js';
+
+export { configList } from './setting-values.js';
 
 /** A value in config.ini: text, a list (indented lines), or a boolean. */
 export type ConfigValue = string | string[] | boolean;
@@ -26,6 +29,14 @@ export interface Config {
 
 /** Environment variable that selects `config.<env>.ini`. */
 export const CONFIG_ENV_VAR = 'BACKENDTS_ENV';
+
+/** Environment variable the CLI sets to the project folder. */
+export const PROJECT_DIR_ENV_VAR = 'BACKENDTS_PROJECT_DIR';
+
+/** The project folder when none is given: `BACKENDTS_PROJECT_DIR` (set by the CLI), else the current folder. */
+export function defaultProjectDir(): string {
+  return process.env[PROJECT_DIR_ENV_VAR] || process.cwd();
+}
 
 /** The config file name for an environment name (`undefined` → config.ini). */
 export function configFileName(env: string | undefined): string {
@@ -61,9 +72,13 @@ export function loadConfig(projectDir: string, options: LoadConfigOptions = {}):
   return { config: parseConfig(text, file, options.environment ?? process.env), file };
 }
 
-/** Parses config text; `file` is only used in error messages. */
+/**
+ * Parses config text; `file` is only used in error messages. A key the
+ * framework does not know in one of its sections, or a section named one or
+ * two letters from one of them, fails naming the line and the closest name.
+ */
 export function parseConfig(text: string, file: string, environment: NodeJS.ProcessEnv = process.env): Config {
-  const normalized = normalizeLists(text, file);
+  const { normalized, lines } = normalizeLists(text, file);
   const raw = parse(normalized) as Record<string, unknown>;
   const config: Config = {};
   for (const [name, value] of Object.entries(raw)) {
@@ -78,6 +93,7 @@ export function parseConfig(text: string, file: string, environment: NodeJS.Proc
     }
     config[name] = section;
   }
+  checkConfigSections(config, file, lines);
   return config;
 }
 
@@ -86,10 +102,13 @@ const ENTRY = /^([^=\s][^=]*?)\s*=\s*(.*)$/;
 
 /**
  * Checks every line and rewrites indented continuation lines into the `ini`
- * package's array form (`key[] = item`), so a list keeps its order.
+ * package's array form (`key[] = item`), so a list keeps its order. Notes
+ * the line of each section and key, for messages.
  */
-function normalizeLists(text: string, file: string): string {
+function normalizeLists(text: string, file: string): { normalized: string; lines: ConfigLines } {
   const out: string[] = [];
+  const found = new Map<string, number>();
+  let section = '';
   let currentKey: string | undefined;
   let pendingFirst: string | undefined;
   let inSection = false;
@@ -118,6 +137,8 @@ function normalizeLists(text: string, file: string): string {
         });
       }
       inSection = true;
+      section = SECTION.exec(trimmed)![1]!.trim();
+      if (!found.has(section)) found.set(section, lineNo);
       currentKey = undefined;
       pendingFirst = undefined;
       out.push(trimmed);
@@ -136,9 +157,10 @@ function normalizeLists(text: string, file: string): string {
     }
     currentKey = entry[1]!;
     pendingFirst = entry[2]!;
+    found.set(`${section}\n${currentKey}`, lineNo);
     out.push(`${currentKey} = ${quote(entry[2]!)}`);
   });
-  return out.join('\n');
+  return { normalized: out.join('\n'), lines: (name, key) => found.get(key === undefined ? name : `${name}\n${key}`) };
 }
 
 /** Quotes a value so `ini` keeps it verbatim (`;`, `#` and `=` included). */
@@ -169,15 +191,4 @@ function substitute(value: ConfigValue, where: Where): ConfigValue {
       { hint: `set ${name}, or write \${${name}:-default} to give a default` },
     );
   });
-}
-
-/** Reads a setting as a list: a list stays a list, text is one item, nothing is empty. */
-export function configList(value: ConfigValue | undefined): string[] {
-  if (value === undefined || value === false || value === '') return [];
-  if (Array.isArray(value)) return value.filter((item) => item !== '');
-  if (value === true) return [];
-  return value
-    .split(/[\n,]/)
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
 }

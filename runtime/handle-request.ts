@@ -13,7 +13,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Backendts, Logger } from './backendts.js';
 import type { CurrentRequest } from './current-request.js';
-import { ExceptionResponse, isExceptionResponse, predefinedErrors, type ErrorRegistry } from './error-list.js';
+import { ExceptionResponse, isExceptionResponse, predefinedErrors } from './error-list.js';
+import type { ErrorRegistry } from './error-registry.js';
 import { isPromiseLike, runAll, runEach, type HookRunner } from './hooks.js';
 import type { HostCheck } from './hosts.js';
 import {

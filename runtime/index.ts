@@ -4,7 +4,7 @@
  */
 
 // The project instance, its lifecycle and serving.
-export { Backendts, PROJECT_DIR_ENV_VAR } from './backendts.js';
+export { Backendts } from './backendts.js';
 export type { BackendtsOptions, Logger } from './backendts.js';
 export type { CloseOptions, ListenOptions, Listening, ListeningAddress } from './server.js';
 export type { Context } from './context.js';
@@ -17,7 +17,7 @@ export { DEFAULT_HEADERS_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REQUEST_TIMEOUT
 export type { NetworkingSettings } from './networking.js';
 
 // Config and apps.
-export { CONFIG_ENV_VAR, configFileName, configList, loadConfig, parseConfig } from './config.js';
+export { CONFIG_ENV_VAR, PROJECT_DIR_ENV_VAR, configFileName, configList, loadConfig, parseConfig } from './config.js';
 export type { Config, ConfigSection, ConfigValue, LoadConfigOptions, LoadedConfig } from './config.js';
 export { App, isApp } from './app.js';
 export type { AppOptions, InitFunc } from './app.js';
@@ -46,8 +46,10 @@ export type {
   SuccessOptions,
   WriteResponseOptions,
 } from './responses.js';
-export { ErrorCode, ErrorList, ErrorRegistry, ExceptionResponse, isExceptionResponse, predefinedErrors } from './error-list.js';
-export type { AppErrors, ExceptionResponseOptions, PredefinedErrorCode } from './error-list.js';
+export { ErrorCode, ErrorList, ExceptionResponse, isExceptionResponse, predefinedErrors } from './error-list.js';
+export { ErrorRegistry } from './error-registry.js';
+export type { ExceptionResponseOptions, PredefinedErrorCode } from './error-list.js';
+export type { AppErrors } from './error-registry.js';
 
 // Request data: body, query, cookies, data handlers.
 export { decodePath, parseCookies, parseQuery, readBody, splitUrl } from './body.js';

@@ -124,7 +124,7 @@ async function loadMiddleware(entry: string, projectDir: string, configFile: str
   }
   let module: Record<string, unknown>;
   try {
-    module = await importFile(file);
+    module = await importFile(file, projectDir);
   } catch (error) {
     throw new BackendtsError('BT_MIDDLEWARE_IMPORT', `${where}: ${file} failed to load: ${(error as Error)?.message ?? String(error)}`, {
       hint: 'fix the error in that file (run with --debug for the stack)',

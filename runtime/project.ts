@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { isApp, type App } from './app.js';
 import { configList, type Config } from './config.js';
 import { BackendtsError } from './errors.js';
+import { loadTypeScriptFor } from './load-typescript.js';
 
 /** An active app, loaded. */
 export interface LoadedApp {
@@ -148,9 +149,13 @@ function packageRoot(file: string): string {
   }
 }
 
-/** Imports a module by absolute file path (TypeScript needs a loader registered first). */
-export function importFile(file: string): Promise<Record<string, unknown>> {
-  return import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+/**
+ * Imports a module by absolute file path. A TypeScript file first gets the
+ * TypeScript loader, set up with `projectDir`'s tsconfig.json.
+ */
+export async function importFile(file: string, projectDir?: string): Promise<Record<string, unknown>> {
+  await loadTypeScriptFor([file], projectDir);
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
 /**
@@ -170,7 +175,7 @@ export async function loadApps(projectDir: string, config: Config, configFile: s
     seen.add(located.mainFile);
     let module: Record<string, unknown>;
     try {
-      module = await importFile(located.mainFile);
+      module = await importFile(located.mainFile, projectDir);
     } catch (error) {
       throw new BackendtsError(
         'BT_APP_IMPORT',

@@ -8,7 +8,7 @@
 import { createDb } from '../cli/commands/create-db.js';
 import type { Output } from '../cli/output.js';
 import { dropPostgresDatabase } from '../cli/create-db/postgres.js';
-import { registerTypeScriptLoader } from '../codegen/load-typescript.js';
+import { registerTypeScriptLoader } from '../runtime/load-typescript.js';
 import { loadConfig } from '../runtime/config.js';
 import { readDatabaseSettings, type DatabaseSettings } from '../runtime/db/settings.js';
 import { BackendtsError } from '../runtime/errors.js';

@@ -8,6 +8,8 @@ import cluster from 'node:cluster';
 import { loadConfig } from '../../runtime/config.js';
 import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
 import { BackendtsError } from '../../runtime/errors.js';
+import { port, trimmed, wholeNumber } from '../../runtime/setting-values.js';
+import { readFlag } from '../flags.js';
 import { loadMainModule } from '../main-module.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
@@ -49,31 +51,13 @@ function refuseEmbeddedDatabase(project: ProjectContext, workers: number): void 
 }
 
 function readHost(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') {
-    throw new BackendtsError('BT_CLI_OPTION', `--host needs an address (got ${String(value)})`, { hint: 'write e.g. --host 0.0.0.0' });
-  }
-  return value;
+  return readFlag(value, '--host', trimmed, '--host 0.0.0.0');
 }
 
 function readPort(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || value === true || value === '') {
-    throw new BackendtsError('BT_CLI_OPTION', `--port ${String(value)} is not a port number`, {
-      hint: 'use a number from 0 to 65535 (0 picks a free port)',
-    });
-  }
-  return port;
+  return readFlag(value, '--port', port, '--port 8000 (0 picks a free port)');
 }
 
 function readWorkers(value: unknown): number {
-  if (value === undefined) return 1;
-  const workers = Number(value);
-  if (!Number.isInteger(workers) || workers < 1 || value === true) {
-    throw new BackendtsError('BT_CLI_OPTION', `--workers ${String(value)} is not a number of processes`, {
-      hint: 'use a whole number of 1 or more, e.g. --workers 2',
-    });
-  }
-  return workers;
+  return readFlag(value, '--workers', wholeNumber(1), '--workers 2') ?? 1;
 }

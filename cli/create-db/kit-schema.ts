@@ -17,7 +17,7 @@ import {
   PgView,
   pgSchema,
 } from 'drizzle-orm/pg-core';
-import { tableSchema } from '../../codegen/kinds.js';
+import { tableSchema } from '../../runtime/drizzle-kinds.js';
 import { BackendtsError } from '../../runtime/errors.js';
 import { STATE_SCHEMA } from './schema-state.js';
 

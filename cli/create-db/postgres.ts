@@ -5,6 +5,7 @@
  */
 import postgres from 'postgres';
 import { BackendtsError } from '../../runtime/errors.js';
+import { connectFailure } from '../../runtime/db/faults.js';
 import { describeTarget, type DatabaseSettings, type DatabaseTarget } from '../../runtime/db/settings.js';
 import type { Output } from '../output.js';
 import type { PushSession } from './sql-runner.js';
@@ -35,23 +36,6 @@ export function connect(target: PostgresTarget, settings: DatabaseSettings, data
   return sql;
 }
 
-/** Turns a connection failure into an error naming host, port and database (never the password). */
-export function connectionError(error: unknown, target: PostgresTarget): BackendtsError {
-  const code = (error as { code?: string }).code;
-  const detail = error instanceof Error ? error.message : String(error);
-  const where = describeTarget(target);
-  if (code === '28P01' || code === '28000') {
-    return new BackendtsError('BT_DB_AUTH', `cannot log in to ${where} as "${target.username ?? 'default user'}": ${detail}`, {
-      hint: 'check username and password in [database] (or DATABASE_URL)',
-      cause: error,
-    });
-  }
-  return new BackendtsError('BT_DB_UNREACHABLE', `cannot reach ${where}: ${detail}`, {
-    hint: 'start the PostgreSQL server, or fix host and port in [database] (or DATABASE_URL)',
-    cause: error,
-  });
-}
-
 function isMissingDatabase(error: unknown): boolean {
   return (error as { code?: string }).code === '3D000';
 }
@@ -68,7 +52,7 @@ export async function ensurePostgresDatabase(target: PostgresTarget, settings: D
     await probe.unsafe('select 1');
     return 'exists';
   } catch (error) {
-    if (!isMissingDatabase(error)) throw connectionError(error, target);
+    if (!isMissingDatabase(error)) throw connectFailure(error, target);
   } finally {
     await probe.end({ timeout: 1 });
   }
@@ -89,7 +73,7 @@ export async function ensurePostgresDatabase(target: PostgresTarget, settings: D
           { hint: `create it as an administrator (CREATE DATABASE ${quoteIdentifier(target.name)}), or grant CREATEDB to the user`, cause: error },
         );
       }
-      if (!isMissingDatabase(error)) throw connectionError(error, target);
+      if (!isMissingDatabase(error)) throw connectFailure(error, target);
       lastError = error;
     } finally {
       await admin.end({ timeout: 1 });
@@ -150,7 +134,7 @@ export async function withPostgresPush<T>(
     if (error instanceof BackendtsError) throw error;
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && /^(ECONN|ENOTFOUND|ETIMEDOUT|CONNECT_TIMEOUT|CONNECTION_|28)/.test(code)) {
-      throw connectionError(error, target);
+      throw connectFailure(error, target);
     }
     throw error;
   } finally {

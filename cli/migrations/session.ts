@@ -6,11 +6,11 @@
  * transaction of its own on that connection. The embedded database serves
  * one process already: its folder is locked while open.
  */
-import { BackendtsError } from '../../runtime/errors.js';
 import { getDbEngine } from '../../runtime/db/engine.js';
-import { describeTarget, type DatabaseSettings } from '../../runtime/db/settings.js';
+import { connectFailure } from '../../runtime/db/faults.js';
+import type { DatabaseSettings } from '../../runtime/db/settings.js';
 import type { Output } from '../output.js';
-import { connect, connectionError, CREATE_DB_LOCK_KEY } from '../create-db/postgres.js';
+import { connect, CREATE_DB_LOCK_KEY } from '../create-db/postgres.js';
 import type { SqlRunner } from '../create-db/sql-runner.js';
 
 /** A runner that can also send a text of several statements. */
@@ -70,13 +70,7 @@ export async function withMigrationSession<T>(
     try {
       await sql.unsafe('select 1');
     } catch (error) {
-      if ((error as { code?: string }).code === '3D000') {
-        throw new BackendtsError('BT_DB_MISSING', `${describeTarget(target)} does not exist`, {
-          hint: 'run backendts create_db to create it (with a migrations folder, it then applies the migrations)',
-          cause: error,
-        });
-      }
-      throw connectionError(error, target);
+      throw connectFailure(error, target);
     }
     if (options.lock) {
       const [row] = await sql.unsafe(`select pg_try_advisory_lock(${CREATE_DB_LOCK_KEY}) as locked`);

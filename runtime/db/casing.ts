@@ -7,12 +7,10 @@
  */
 import { toCamelCase, toSnakeCase } from 'drizzle-orm/casing';
 import type { Config } from '../config.js';
-import { BackendtsError } from '../errors.js';
+import { readSetting } from '../settings-table.js';
 
 /** The values `[database] casing` accepts (Drizzle's `casing` option). */
 export type ColumnCasing = 'snake_case' | 'camelCase';
-
-const CASINGS: readonly ColumnCasing[] = ['snake_case', 'camelCase'];
 
 /**
  * Reads `[database] casing`; undefined when it is not set (a column without
@@ -20,13 +18,7 @@ const CASINGS: readonly ColumnCasing[] = ['snake_case', 'camelCase'];
  * value fails with `BT_DB_SETTING_INVALID`.
  */
 export function readColumnCasing(config: Config, configFile = 'config.ini'): ColumnCasing | undefined {
-  const value = config.database?.casing;
-  if (value === undefined || value === '') return undefined;
-  if (typeof value === 'string' && (CASINGS as readonly string[]).includes(value)) return value as ColumnCasing;
-  const shown = Array.isArray(value) ? value.join(', ') : String(value);
-  throw new BackendtsError('BT_DB_SETTING_INVALID', `${configFile} [database]: casing = ${shown} is not known (accepted: ${CASINGS.join(', ')})`, {
-    hint: 'write casing = snake_case (columns declared without a name get snake_case names) or casing = camelCase, or remove the setting',
-  });
+  return readSetting(config, 'database', 'casing', configFile);
 }
 
 /** Drizzle's `casing` option for a handle (`drizzle({ client, schema, ...drizzleCasing(settings) })`): none when unset. */

@@ -8,11 +8,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { Config } from '../config.js';
+import { defaultProjectDir, type Config } from '../config.js';
 import { drizzleCasing } from './casing.js';
 import { BackendtsError } from '../errors.js';
 import { Availability, type AvailabilityLogger } from './availability.js';
-import { reasonOf } from './faults.js';
+import { connectFailure, reasonOf } from './faults.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
 import { loadPgliteExtensions } from './pglite-extensions.js';
 import { describeTarget, MEMORY_PATH, readDatabaseSettings, type DatabaseSettings } from './settings.js';
@@ -87,7 +87,7 @@ export async function getDbEngine<TSchema extends AnySchema = RegisteredSchema>(
   const settings = isSettings(configOrSettings)
     ? configOrSettings
     : readDatabaseSettings(configOrSettings, {
-        projectDir: options.projectDir ?? (process.env.BACKENDTS_PROJECT_DIR || process.cwd()),
+        projectDir: options.projectDir ?? defaultProjectDir(),
         ...(options.configFile !== undefined && { configFile: options.configFile }),
       });
   const schema = (options.schema ?? {}) as TSchema;
@@ -138,7 +138,7 @@ async function openPostgres<TSchema extends AnySchema>(
     await client`select 1`;
   } catch (error) {
     await client.end({ timeout: 0 }).catch(() => {});
-    throw connectError(error, where, database ?? target.name);
+    throw connectFailure(error, database === undefined ? target : { ...target, name: database });
   }
   // The first connection fetched the server's array types for the whole pool
   // (the parsers are shared). postgres.js would fetch them again on every new
@@ -228,24 +228,4 @@ const consoleLogger: AvailabilityLogger = {
  */
 export function reconnectBackoff(max: number): (retries: number) => number {
   return (retries) => Math.min(0.01 * 2 ** retries, max) * (0.5 + Math.random() / 2);
-}
-
-function connectError(error: unknown, where: string, name: string): BackendtsError {
-  const code = (error as { code?: unknown }).code;
-  if (code === '3D000') {
-    return new BackendtsError('BT_DB_MISSING', `${where} does not exist`, {
-      hint: `run "backendts create_db" to create "${name}" and its tables`,
-      cause: error,
-    });
-  }
-  if (code === '28P01' || code === '28000') {
-    return new BackendtsError('BT_DB_AUTH', `cannot log in to ${where}: ${reasonOf(error)}`, {
-      hint: 'check [database] username and password (or the url / DATABASE_URL)',
-      cause: error,
-    });
-  }
-  return new BackendtsError('BT_DB_UNREACHABLE', `cannot reach ${where}: ${reasonOf(error)}`, {
-    hint: 'check that PostgreSQL is running and that [database] host and port (or url / DATABASE_URL) point to it',
-    cause: error,
-  });
 }

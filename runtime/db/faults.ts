@@ -5,6 +5,7 @@
  */
 import { BackendtsError } from '../errors.js';
 import { ExceptionResponse, isExceptionResponse } from '../error-list.js';
+import { describeTarget, type DatabaseTarget } from './settings.js';
 import { asConstraintViolation } from './constraint-violations.js';
 
 /** Node socket errors that mean the server cannot be reached right now. */
@@ -49,6 +50,33 @@ export function reasonOf(error: unknown): string {
     return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
   }
   return String(error);
+}
+
+/**
+ * The error for a failed first connection to a PostgreSQL server, the same
+ * for the server and `create_db`: `BT_DB_MISSING` when the database does not
+ * exist, `BT_DB_AUTH` when the login was refused, `BT_DB_UNREACHABLE`
+ * otherwise. Names host, port and database, never the password.
+ */
+export function connectFailure(error: unknown, target: Extract<DatabaseTarget, { driver: 'postgres' }>): BackendtsError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const where = describeTarget(target);
+  if (code === '3D000') {
+    return new BackendtsError('BT_DB_MISSING', `${where} does not exist`, {
+      hint: `run "backendts create_db" to create "${target.name}" and its tables`,
+      cause: error,
+    });
+  }
+  if (code === '28P01' || code === '28000') {
+    return new BackendtsError('BT_DB_AUTH', `cannot log in to ${where} as "${target.username ?? 'the default user'}": ${reasonOf(error)}`, {
+      hint: 'check [database] username and password (or the url / DATABASE_URL)',
+      cause: error,
+    });
+  }
+  return new BackendtsError('BT_DB_UNREACHABLE', `cannot reach ${where}: ${reasonOf(error)}`, {
+    hint: 'check that PostgreSQL is running and that [database] host and port (or url / DATABASE_URL) point to it',
+    cause: error,
+  });
 }
 
 /**

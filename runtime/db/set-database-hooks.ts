@@ -13,10 +13,9 @@
  * plus a handler-layer middleware that answers 503 when the database was lost.
  */
 import path from 'node:path';
-import { collectSchema } from '../../codegen/collect.js';
-import { GENERATED_DIR } from '../../codegen/emit.js';
-import { isGeneratedSchemaStale } from '../../codegen/generate.js';
+import { collectAppSchema } from '../app-schema.js';
 import type { Backendts } from '../backendts.js';
+import { GENERATED_DIR, isGeneratedSchemaStale } from '../generated-files.js';
 import type { Request } from '../request.js';
 import type { SqlLog } from './echo.js';
 import { getDbEngine, type DbEngine } from './engine.js';
@@ -111,11 +110,12 @@ function routeMode(request: Request): TransactionMode {
 }
 
 /**
- * The schema exactly as codegen collects it. The generated files only carry
- * the types, so a stale .backendts/ is worth a warning, not a refusal.
+ * The schema of the apps the project loaded, collected as codegen collects
+ * it. The generated files only carry the types, so a stale .backendts/ is
+ * worth a warning, not a refusal.
  */
 async function collectProjectSchema(bp: Backendts): Promise<AnySchema> {
-  const collected = await collectSchema({ projectDir: bp.projectDir, env: bp.env });
+  const collected = await collectAppSchema(bp.projectDir, bp.apps);
   if (await isGeneratedSchemaStale(bp.projectDir, collected.hash)) {
     const dir = path.join(bp.projectDir, GENERATED_DIR);
     bp.logger.warn(

@@ -3,12 +3,13 @@
  * project uses, so the server, `create_db` and `init_project` always agree.
  */
 import path from 'node:path';
-import { configList, type Config, type ConfigValue } from '../config.js';
+import type { Config } from '../config.js';
 import { BackendtsError } from '../errors.js';
-import { readColumnCasing, type ColumnCasing } from './casing.js';
+import { readSection, readSetting, type ISOLATION_LEVELS } from '../settings-table.js';
+import type { ColumnCasing } from './casing.js';
 
 /** Transaction isolation levels accepted by `isolation_level`. */
-export type IsolationLevel = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
+export type IsolationLevel = (typeof ISOLATION_LEVELS)[number];
 
 /** Where the data lives: a PostgreSQL server, or the embedded PGlite folder. */
 export type DatabaseTarget =
@@ -69,19 +70,6 @@ export const DEFAULT_PGLITE_PATH = '.backendts/db';
 /** `[database] path` prefix that keeps the embedded database in memory, with no folder. */
 export const MEMORY_PATH = 'memory://';
 
-const KNOWN_KEYS = new Set([
-  'driver', 'url', 'host', 'port', 'name', 'username', 'password', 'path',
-  'isolation_level', 'echo', 'log_parameters', 'pool_size', 'connect_timeout', 'idle_timeout',
-  'max_lifetime', 'statement_timeout', 'pool_timeout', 'transaction_timeout', 'reconnect_delay', 'prepare', 'ssl', 'extensions',
-  'casing',
-  'require_migrations',
-]);
-
-/** An extension name as CREATE EXTENSION takes it (`uuid-ossp` has a dash). */
-const EXTENSION_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-
-const ISOLATION_LEVELS: IsolationLevel[] = ['read uncommitted', 'read committed', 'repeatable read', 'serializable'];
-
 /** Options of {@link readDatabaseSettings}. */
 export interface ReadDatabaseSettingsOptions {
   /** Folder the embedded database path is relative to. */
@@ -94,54 +82,29 @@ export interface ReadDatabaseSettingsOptions {
 
 /** Checks `[database]` and fills in defaults; an unknown key or bad value fails naming it. */
 export function readDatabaseSettings(config: Config, options: ReadDatabaseSettingsOptions): DatabaseSettings {
-  const section = config.database ?? {};
-  const where = `${options.configFile ?? 'config.ini'} [database]`;
-  for (const key of Object.keys(section)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw new BackendtsError('BT_DB_SETTING_UNKNOWN', `${where}: unknown setting "${key}"`, {
-        hint: `known settings: ${[...KNOWN_KEYS].join(', ')}`,
-      });
-    }
-  }
-  const text = (key: string): string | undefined => {
-    const value = section[key];
-    if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string') {
-      throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: "${key}" must be a single value`, {
-        hint: `write it as ${key} = <value>`,
-      });
-    }
-    return value;
-  };
+  const configFile = options.configFile ?? 'config.ini';
+  const where = `${configFile} [database]`;
+  const section = readSection(config, 'database', configFile);
   const env = options.environment ?? process.env;
-  const envUrl = env.DATABASE_URL || undefined;
-  const driverSetting = text('driver');
-  if (driverSetting !== undefined && driverSetting !== 'postgres' && driverSetting !== 'pglite') {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: driver = ${driverSetting} is not known`, {
-      hint: 'use driver = postgres or driver = pglite',
-    });
-  }
-  const url = envUrl ?? text('url');
-  const host = text('host');
-  const driver = driverSetting ?? (url !== undefined || host !== undefined ? 'postgres' : 'pglite');
+  const url = env.DATABASE_URL || section.url;
+  const host = section.host;
+  const driver = section.driver ?? (url !== undefined || host !== undefined ? 'postgres' : 'pglite');
 
   let target: DatabaseTarget;
   if (driver === 'pglite') {
-    const folder = text('path') ?? DEFAULT_PGLITE_PATH;
+    const folder = section.path ?? DEFAULT_PGLITE_PATH;
     // `memory://` keeps the embedded database in memory (tests, throwaway runs).
     target = { driver, path: folder.startsWith(MEMORY_PATH) ? folder : path.resolve(options.projectDir, folder) };
   } else if (url !== undefined) {
     target = postgresTargetFromUrl(url, where);
   } else {
-    const name = text('name');
+    const name = section.name;
     if (name === undefined) {
       throw new BackendtsError('BT_DB_SETTING_MISSING', `${where}: "name" is required for PostgreSQL`, {
         hint: 'add name = <database name>, or set url = postgres://user@host:5432/name',
       });
     }
-    const port = integer(text('port'), 5432, 'port', where);
-    const username = text('username');
-    const password = text('password');
+    const { port, username, password } = section;
     const built = new URL('postgres://placeholder');
     built.hostname = host ?? '127.0.0.1';
     built.port = String(port);
@@ -151,37 +114,25 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     target = { driver: 'postgres', url: built.toString(), host: host ?? '127.0.0.1', port, name, username, password };
   }
 
-  const isolation = (text('isolation_level') ?? 'read committed').toLowerCase().replace(/_/g, ' ') as IsolationLevel;
-  if (!ISOLATION_LEVELS.includes(isolation)) {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: isolation_level = ${text('isolation_level')} is not known`, {
-      hint: `use one of: ${ISOLATION_LEVELS.join(', ')}`,
-    });
-  }
-  const ssl = text('ssl') ?? boolText(section.ssl);
-  const sslModes = ['false', 'true', 'require', 'allow', 'prefer', 'verify-full', 'disable'];
-  if (ssl !== undefined && !sslModes.includes(ssl)) {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: ssl = ${ssl} is not known`, {
-      hint: 'use ssl = require, prefer, allow, verify-full or false',
-    });
-  }
+  const ssl = section.ssl;
   return {
     target,
-    isolationLevel: isolation,
-    echo: boolean(section.echo, false, 'echo', where),
-    logParameters: readLogParameters(config, options.configFile),
-    poolSize: integer(text('pool_size'), 10, 'pool_size', where, 1),
-    connectTimeout: seconds(text('connect_timeout'), 10, 'connect_timeout', where),
-    idleTimeout: seconds(text('idle_timeout'), 0, 'idle_timeout', where),
-    maxLifetime: seconds(text('max_lifetime'), 0, 'max_lifetime', where),
-    statementTimeout: seconds(text('statement_timeout'), 0, 'statement_timeout', where) * 1000,
-    poolTimeout: seconds(text('pool_timeout'), 30, 'pool_timeout', where),
-    transactionTimeout: seconds(text('transaction_timeout'), 60, 'transaction_timeout', where),
-    reconnectDelay: seconds(text('reconnect_delay'), 0.5, 'reconnect_delay', where),
-    prepare: boolean(section.prepare, true, 'prepare', where),
-    ssl: ssl === undefined || ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : (ssl as DatabaseSettings['ssl']),
-    extensions: extensionList(section.extensions, where),
-    casing: readColumnCasing(config, options.configFile),
-    requireMigrations: boolean(section.require_migrations, false, 'require_migrations', where),
+    isolationLevel: section.isolation_level,
+    echo: section.echo,
+    logParameters: section.log_parameters,
+    poolSize: section.pool_size,
+    connectTimeout: section.connect_timeout / 1000,
+    idleTimeout: section.idle_timeout / 1000,
+    maxLifetime: section.max_lifetime / 1000,
+    statementTimeout: section.statement_timeout,
+    poolTimeout: section.pool_timeout / 1000,
+    transactionTimeout: section.transaction_timeout / 1000,
+    reconnectDelay: section.reconnect_delay / 1000,
+    prepare: section.prepare,
+    ssl: ssl === 'false' || ssl === 'disable' ? false : ssl === 'true' ? 'require' : ssl,
+    extensions: section.extensions,
+    casing: section.casing,
+    requireMigrations: section.require_migrations,
   };
 }
 
@@ -191,25 +142,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
  * without them.
  */
 export function readLogParameters(config: Config, configFile = 'config.ini'): boolean {
-  return boolean(config.database?.log_parameters, false, 'log_parameters', `${configFile} [database]`);
-}
-
-/** `extensions = vector, pg_trgm` (or one a line): names only, each once. */
-function extensionList(value: ConfigValue | undefined, where: string): string[] {
-  if (typeof value === 'boolean') {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: extensions = ${String(value)} is not a list of extension names`, {
-      hint: 'write extensions = vector, pg_trgm (or one name a line)',
-    });
-  }
-  const names = configList(value);
-  for (const name of names) {
-    if (!EXTENSION_NAME.test(name)) {
-      throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: extensions: "${name}" is not an extension name`, {
-        hint: 'write extensions = vector, pg_trgm (names separated by commas, or one a line)',
-      });
-    }
-  }
-  return [...new Set(names)];
+  return readSetting(config, 'database', 'log_parameters', configFile);
 }
 
 /** Describes the target for messages: host, port and database, never the password. */
@@ -248,43 +181,4 @@ function postgresTargetFromUrl(url: string, where: string): DatabaseTarget {
     username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
     password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
   };
-}
-
-function boolText(value: ConfigValue | undefined): string | undefined {
-  return typeof value === 'boolean' ? String(value) : undefined;
-}
-
-function boolean(value: ConfigValue | undefined, fallback: boolean, key: string, where: string): boolean {
-  if (value === undefined || value === '') return fallback;
-  if (typeof value === 'boolean') return value;
-  const text = String(value).toLowerCase();
-  if (['1', 'yes', 'on', 'true'].includes(text)) return true;
-  if (['0', 'no', 'off', 'false'].includes(text)) return false;
-  throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: ${key} = ${String(value)} is not a yes/no value`, {
-    hint: `write ${key} = true or ${key} = false`,
-  });
-}
-
-function integer(value: string | undefined, fallback: number, key: string, where: string, min = 0): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: ${key} = ${value} is not a whole number >= ${min}`, {
-      hint: `write ${key} = <number>`,
-    });
-  }
-  return n;
-}
-
-/** Durations: a number of seconds, or with a unit (`500ms`, `30s`, `5m`). */
-function seconds(value: string | undefined, fallback: number, key: string, where: string): number {
-  if (value === undefined) return fallback;
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(value.trim());
-  if (!match) {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: ${key} = ${value} is not a duration`, {
-      hint: `write ${key} = 30 (seconds), 30s, 500ms or 5m`,
-    });
-  }
-  const n = Number(match[1]);
-  return match[2] === 'ms' ? n / 1000 : match[2] === 'm' ? n * 60 : n;
 }

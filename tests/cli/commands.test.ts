@@ -51,14 +51,32 @@ describe('the backendts command', () => {
     const result = await runCli(['create_dbb'], { cwd: emptyDir });
     expectOneLineError(result, 'BT_CLI_USAGE');
     expect(result.stderr).toContain('unknown command "create_dbb"');
-    expect(result.stderr).toContain('create_db');
+    expect(result.stderr).toContain('hint: did you mean create_db?');
   });
 
   it('refuses an unknown option, pointing at the command\'s help', async () => {
     const result = await runCli(['create_db', '--forse'], { cwd: projectDir });
     expectOneLineError(result, 'BT_CLI_USAGE');
     expect(result.stderr).toContain('--forse');
-    expect(result.stderr).toContain('backendts create_db --help');
+    expect(result.stderr).toContain('hint: did you mean --force? run backendts create_db --help');
+  });
+
+  it('suggests the closest flag of the command or the global ones', async () => {
+    const port = await runCli(['run', '--prot', '8101'], { cwd: projectDir });
+    expectOneLineError(port, 'BT_CLI_USAGE');
+    expect(port.stderr).toContain('hint: did you mean --port?');
+    const project = await runCli(['codegen', '--projcet', projectDir], { cwd: emptyDir });
+    expect(project.stderr).toContain('hint: did you mean --project?');
+  });
+
+  it('refuses a typo in config.ini before doing anything, naming the line and the closest setting', async () => {
+    const typo = path.join(emptyDir, 'typo');
+    mkdirSync(typo);
+    writeFileSync(path.join(typo, 'config.ini'), '[apps]\nactve =\n    apps/hello\n');
+    const result = await runCli(['codegen'], { cwd: typo });
+    expectOneLineError(result, 'BT_CONFIG_UNKNOWN_SETTING');
+    expect(result.stderr).toContain(`${path.join(typo, 'config.ini')}:2: [apps] has no setting "actve"`);
+    expect(result.stderr).toContain('hint: did you mean "active"?');
   });
 
   it('says which folder has no config.ini (and accepts --project)', async () => {

@@ -1,7 +1,7 @@
 /**
  * Makes an installable copy of backendts from the current sources, for
  * tests that run the framework in a plain Node process (Node's own loader,
- * not vite): each runtime/ and codegen/ file is transpiled to JavaScript
+ * not vite): each runtime/, codegen/ and cli/ file is transpiled to JavaScript
  * under <temp>/backendts/dist, next to a copy of package.json, so the
  * package's `exports` work as they do for users.
  */
@@ -26,12 +26,12 @@ function sourceFiles(dir: string): string[] {
     .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
-/** Transpiles runtime/ and codegen/ into a temporary package. */
+/** Transpiles runtime/, codegen/ and cli/ into a temporary package. */
 export function transpilePackage(): TranspiledPackage {
   const root = mkdtempSync(path.join(os.tmpdir(), 'backendts-package-'));
   const dir = path.join(root, 'backendts');
   const options: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2023, verbatimModuleSyntax: true };
-  for (const folder of ['runtime', 'codegen']) {
+  for (const folder of ['runtime', 'codegen', 'cli']) {
     for (const file of sourceFiles(path.join(repoRoot, folder))) {
       const out = path.join(dir, 'dist', path.relative(repoRoot, file)).replace(/\.ts$/, '.js');
       mkdirSync(path.dirname(out), { recursive: true });

@@ -116,7 +116,7 @@ describe('formatError', () => {
 
   it('refuses a log_parameters value that is not yes or no, naming it', () => {
     expect(() => new Backendts({ projectDir: path.join(FIXTURES, 'shop'), config: { database: { log_parameters: 'maybe' } } })).toThrow(
-      /\[database\]: log_parameters = maybe/,
+      /\[database\] log_parameters: "maybe" is not a yes\/no value/,
     );
   });
 });

@@ -1,7 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePath, parseCookies, parseQuery, readBody, splitUrl } from '../../runtime/body.js';
-import { ErrorRegistry, ExceptionResponse } from '../../runtime/error-list.js';
+import { ExceptionResponse } from '../../runtime/error-list.js';
+import { ErrorRegistry } from '../../runtime/error-registry.js';
 import { BackendtsError } from '../../runtime/errors.js';
 import { JSONResponse, writeResponse } from '../../runtime/responses.js';
 import { serve, type TestServer } from './serve.js';

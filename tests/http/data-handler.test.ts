@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { collectInput, describeIssues, isStandardSchema, issuePath, validateData } from '../../runtime/data-handler.js';
-import { ErrorRegistry, ExceptionResponse } from '../../runtime/error-list.js';
+import { ExceptionResponse } from '../../runtime/error-list.js';
+import { ErrorRegistry } from '../../runtime/error-registry.js';
 import type { StandardSchemaV1 } from '../../runtime/standard-schema.js';
 
 /** A hand-written Standard Schema validator: `{ email: string with @, age?: int >= 0, tags?: string[] }`. */

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
   ErrorList,
-  ErrorRegistry,
   ExceptionResponse,
   isExceptionResponse,
   predefinedErrors,
 } from '../../runtime/error-list.js';
+import { ErrorRegistry } from '../../runtime/error-registry.js';
 import { thrown } from '../support/thrown.js';
 
 function rendered(registry: ErrorRegistry, error: unknown) {

@@ -92,12 +92,12 @@ describe('[networking] values', () => {
     expect(read({ headers_timeout: '0' })).toEqual({ requestTimeout: 30_000, headersTimeout: 0 });
   });
 
-  it('refuses a headers_timeout longer than request_timeout, and a duration that is not seconds', () => {
+  it('refuses a headers_timeout longer than request_timeout, and a value that is not a duration', () => {
     expect(() => readNetworkingSettings({ networking: { request_timeout: '5', headers_timeout: '10' } }, 'c.ini')).toThrow(
       /c\.ini \[networking\] headers_timeout: 10 s is longer than request_timeout \(5 s\)/,
     );
     expect(() => readNetworkingSettings({ networking: { request_timeout: 'soon' } }, 'c.ini')).toThrow(
-      /c\.ini \[networking\] request_timeout: "soon" is not a number of seconds/,
+      /c\.ini \[networking\] request_timeout: "soon" is not a duration/,
     );
     expect(() => readNetworkingSettings({ networking: { headers_timeout: '-1' } }, 'c.ini')).toThrow(/headers_timeout: "-1"/);
   });

@@ -15,11 +15,11 @@ describe('[database] casing', () => {
     expect(read('[database]\ncasing = camelCase\n').casing).toBe('camelCase');
   });
 
-  it('rejects any other value with BT_DB_SETTING_INVALID, naming config.ini, the setting and the accepted values', () => {
+  it('rejects any other value with BT_DB_SETTING_INVALID, naming config.ini and the setting, with the accepted values', () => {
     const error = thrown(() => read('[database]\ncasing = kebab-case\n'));
     expect(error.code).toBe('BT_DB_SETTING_INVALID');
-    expect(error.message).toBe('config.ini [database]: casing = kebab-case is not known (accepted: snake_case, camelCase)');
-    expect(error.hint).toContain('casing = snake_case');
+    expect(error.message).toBe('config.ini [database] casing: "kebab-case" is not known');
+    expect(error.hint).toBe('use one of: snake_case, camelCase');
     expect(thrown(() => read('[database]\ncasing = SNAKE_CASE\n')).code).toBe('BT_DB_SETTING_INVALID');
   });
 

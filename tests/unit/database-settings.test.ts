@@ -40,19 +40,23 @@ describe('[database] settings', () => {
     expect(read('[database]\nextensions =\n    citext\n    pg_trgm\n').extensions).toEqual(['citext', 'pg_trgm']);
     expect(read('[apps]\nactive =\n').extensions).toEqual([]);
     expect(() => read('[database]\nextensions = vector; drop\n')).toThrow(
-      expect.objectContaining({ code: 'BT_DB_SETTING_INVALID', message: 'config.ini [database]: extensions: "vector; drop" is not an extension name' }),
+      expect.objectContaining({ code: 'BT_DB_SETTING_INVALID', message: 'config.ini [database] extensions: "vector; drop" is not a valid name' }),
     );
   });
 
-  it('rejects an unknown key, naming it', () => {
-    expect(() => read('[database]\nhots = x\n')).toThrow(/\[database\]: unknown setting "hots"/);
+  it('rejects an unknown key, naming the line and the closest setting', () => {
+    expect(() => read('[database]\nhots = x\n')).toThrow(
+      expect.objectContaining({ code: 'BT_CONFIG_UNKNOWN_SETTING', message: 'config.ini:2: [database] has no setting "hots"', hint: expect.stringMatching(/^did you mean "host"\?/) }),
+    );
+    // A config given in code has no lines; the check is the same.
+    expect(() => readDatabaseSettings({ database: { pool_sise: '3' } }, { projectDir })).toThrow(/config\.ini: \[database\] has no setting "pool_sise"/);
   });
 
   it('rejects bad values, naming the setting', () => {
     expect(() => read('[database]\nurl = mysql://h/d\n')).toThrow(/url must start with postgres:\/\//);
     expect(() => read('[database]\nhost = h\n')).toThrow(/"name" is required/);
-    expect(() => read('[database]\ndriver = sqlite\n')).toThrow(/driver = sqlite is not known/);
-    expect(() => read('[database]\nurl = postgres://h/d\npool_size = 0\n')).toThrow(/pool_size = 0/);
+    expect(() => read('[database]\ndriver = sqlite\n')).toThrow(/\[database\] driver: "sqlite" is not known/);
+    expect(() => read('[database]\nurl = postgres://h/d\npool_size = 0\n')).toThrow(/\[database\] pool_size: "0" is not a whole number of 1 or more/);
     expect(() => read('[database]\nurl = postgres://h/d\nisolation_level = chaos\n')).toThrow(/isolation_level/);
   });
 

@@ -7,7 +7,8 @@
  * module's own outcome (a module that failed once fails again the same way).
  */
 import { pathToFileURL } from 'node:url';
-import { importFile } from '../runtime/project.js';
+import { loadTypeScriptFor } from './load-typescript.js';
+import { importFile } from './project.js';
 
 /** The outcome of importing one module. */
 export type ImportOutcome = { ok: true; exports: Record<string, unknown> } | { ok: false; error: unknown };
@@ -20,8 +21,12 @@ function loadedByVite(): boolean {
   return (import.meta as { env?: unknown }).env !== undefined;
 }
 
-/** Imports `files` (absolute paths), evaluated in that order; one outcome per file. */
-export async function importModules(files: readonly string[]): Promise<ImportOutcome[]> {
+/**
+ * Imports `files` (absolute paths), evaluated in that order; one outcome per
+ * file. TypeScript files get the loader first, with `projectDir`'s tsconfig.json.
+ */
+export async function importModules(files: readonly string[], projectDir?: string): Promise<ImportOutcome[]> {
+  await loadTypeScriptFor(files, projectDir);
   if (files.length > 1 && !loadedByVite()) {
     const source = files.map((file, index) => `export * as m${index} from ${JSON.stringify(pathToFileURL(file).href)};`).join('\n');
     try {
@@ -33,7 +38,7 @@ export async function importModules(files: readonly string[]): Promise<ImportOut
   }
   const outcomes: ImportOutcome[] = [];
   for (const file of files) {
-    outcomes.push(await importFile(file).then((exports) => ({ ok: true as const, exports }), (error: unknown) => ({ ok: false as const, error })));
+    outcomes.push(await importFile(file, projectDir).then((exports) => ({ ok: true as const, exports }), (error: unknown) => ({ ok: false as const, error })));
   }
   return outcomes;
 }

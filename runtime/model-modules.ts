@@ -4,10 +4,10 @@
  * a failure with the app and the file at fault.
  */
 import path from 'node:path';
-import type { LoadedApp } from '../runtime/project.js';
-import { resolveModelFile } from '../runtime/project.js';
+import type { LoadedApp } from './project.js';
+import { resolveModelFile } from './project.js';
 import { importModules } from './import-modules.js';
-import { BackendtsError } from '../runtime/errors.js';
+import { BackendtsError } from './errors.js';
 
 /** One model module of one app, resolved to a file. */
 export interface ModelModule {
@@ -81,7 +81,7 @@ export function resolveModelModules(projectDir: string, apps: readonly LoadedApp
  * and file.
  */
 export async function importModelModules(projectDir: string, modules: readonly ModelModule[]): Promise<ImportedModelModule[]> {
-  const outcomes = await importModules(modules.map((module) => module.file));
+  const outcomes = await importModules(modules.map((module) => module.file), projectDir);
   return outcomes.map((outcome, index) => {
     const module = modules[index]!;
     if (!outcome.ok) {

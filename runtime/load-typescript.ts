@@ -1,8 +1,9 @@
 /**
  * Lets plain `import()` load a user's TypeScript (main module, apps, model
- * modules) without a build step, by registering tsx's ESM loader hooks.
- * Loader hooks belong to the whole process, so registering happens once per
- * process; every later `import()` of a `.ts` file goes through Node's own
+ * modules) without a build step, by registering tsx's ESM loader hooks, and
+ * only when a TypeScript file is about to be imported: a project compiled to
+ * JavaScript runs with no loader. Loader hooks belong to the whole process,
+ * so registering happens once per process; every later `import()` of a `.ts` file goes through Node's own
  * module cache, so one model module imported by many apps loads once.
  */
 import { existsSync } from 'node:fs';
@@ -38,6 +39,16 @@ export function registerTypeScriptLoader(projectDir?: string): Promise<void> {
     register(projectDir === undefined ? {} : { tsconfig: projectTsconfig(projectDir) ?? false });
   })();
   return registration;
+}
+
+/** True for a TypeScript module file (`.ts`, `.mts`, `.cts`, `.tsx`), which Node cannot import without a loader. */
+export function isTypeScriptFile(file: string): boolean {
+  return /\.(?:[mc]?ts|tsx)$/.test(file) && !/\.d\.[mc]?ts$/.test(file);
+}
+
+/** Registers the loader (see {@link registerTypeScriptLoader}) when one of `files` is TypeScript; otherwise does nothing. */
+export async function loadTypeScriptFor(files: readonly string[], projectDir: string | undefined): Promise<void> {
+  if (files.some(isTypeScriptFile)) await registerTypeScriptLoader(projectDir);
 }
 
 /** The tsconfig.json that applies to a project: its own, or the nearest one above it (a monorepo's). */

@@ -2,8 +2,8 @@
  * Gives every collected object its unique name in the generated schema and
  * refuses SQL names that would clash in the database.
  */
-import { BackendtsError } from '../runtime/errors.js';
-import { sqlNamespace, type CollectedKind } from './kinds.js';
+import { BackendtsError } from './errors.js';
+import { sqlNamespace, type CollectedKind } from './drizzle-kinds.js';
 
 /** An exported Drizzle object before it gets its unique name. */
 export interface NamedObject {
