@@ -12,6 +12,7 @@
  * last migration holds the models.
  */
 import { collectSchema } from '../../codegen/collect.js';
+import { readColumnCasing } from '../../runtime/db/casing.js';
 import { BackendtsError } from '../../runtime/errors.js';
 import { catalogFingerprint, modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
 import { kitSchema } from '../create-db/kit-schema.js';
@@ -40,9 +41,10 @@ export async function alreadyHeld(runner: MigrationRunner, project: ProjectConte
       if (modelsFingerprint(JSON.parse(snapshots[index]!) as Record<string, unknown>, schemaNames) === stored.models) return migrations.slice(0, index + 1);
     }
   }
-  const models = await modelsSnapshot(imports, schemaNames);
+  const casing = readColumnCasing(collected.config, collected.configFile);
+  const models = await modelsSnapshot(imports, schemaNames, casing);
   if (snapshots.at(-1) === JSON.stringify(models)) {
-    const plan = await planPush(imports, models, schemaNames, runner, { target: where });
+    const plan = await planPush(imports, models, schemaNames, runner, { target: where, casing });
     if (plan.statements.length === 0) return [...migrations];
   }
   const last = migrations.at(-1)!;
