@@ -1,120 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `backendts` command. This file only wires commands and options (cac)
- * to the command modules in `cli/commands/`; each command does its own work.
+ * The `backendts` command. Module resolve hooks apply only to modules
+ * resolved after they are registered, and every static import of a module
+ * is resolved before its body runs: so this entry registers the drizzle-orm
+ * resolve hook first, then loads the commands (`cli/wiring.ts`), which
+ * import drizzle-orm through the framework.
  */
-import { cac } from 'cac';
-import { codegen } from './commands/codegen.js';
-import { createApp } from './commands/create-app.js';
-import { createDb } from './commands/create-db.js';
-import { createProject } from './commands/create-project.js';
-import { initProject } from './commands/init-project.js';
-import { run } from './commands/run.js';
-import { preloadDrizzleKit } from './create-db/plan.js';
-import { createOutput } from './output.js';
-import { prepareProject, resolveProject, type GlobalOptions } from './prepare.js';
-import { EXIT_ERROR, runCommand, usageError } from './run-command.js';
-import { packageVersion } from './version.js';
+import { registerDrizzleOrmResolve } from '../runtime/drizzle-orm-resolve.js';
 
-type Options = GlobalOptions & Record<string, unknown>;
-
-const cli = cac('backendts');
-let pending: Promise<number | undefined> | undefined;
-
-/** Wraps a command body so that its result or error becomes the exit code. */
-function action(body: (options: Options) => Promise<number | void>) {
-  return (...args: unknown[]): void => {
-    const options = args.at(-1) as Options;
-    pending = runCommand(() => body(options), Boolean(options.debug));
-  };
-}
-
-cli
-  .option('--project <dir>', 'Project folder holding config.ini (default: the current folder)')
-  .option('--env <name>', 'Read config.<name>.ini instead of config.ini (sets BACKENDTS_ENV)')
-  .option('--debug', 'Print stack traces with errors');
-
-cli
-  .command('codegen', 'Collect the active apps\' models into .backendts/ (schema, types, drizzle-kit config)')
-  .option('--check', 'Change nothing; exit 1 naming the stale files when they are out of date')
-  .option('--watch', 'Regenerate whenever a model module or config.ini changes')
-  .action(action(async (options) =>
-    codegen(await prepareProject(options), { check: Boolean(options.check), watch: Boolean(options.watch) }, createOutput())));
-
-cli
-  .command('create_db', 'Create the database if missing and push the collected schema to it')
-  .alias('create-db')
-  .option('--force', 'Also apply changes that lose data (dropped tables or columns, type changes)')
-  .option('--dry-run', 'Print the planned SQL and change nothing')
-  .option('--verbose', 'Print each SQL statement as it is applied')
-  .action(action(async (options) => {
-    await preloadDrizzleKit();
-    return createDb(await prepareProject(options), { force: Boolean(options.force), dryRun: Boolean(options.dryRun) },
-      createOutput({ verbose: Boolean(options.verbose) }));
-  }));
-
-cli
-  .command('run', 'Start the server of the project')
-  .option('--host <host>', 'Address to listen on (default: [networking] host, else 127.0.0.1)')
-  .option('--port <port>', 'Port to listen on (default: [networking] port, else 8000)')
-  .option('--workers <n>', 'Number of processes serving the same port (node:cluster)')
-  .action(action(async (options) =>
-    run(await prepareProject(options), { host: options.host, port: options.port, workers: options.workers }, createOutput())));
-
-cli
-  .command('create_project', 'Create a new project: main.ts, config.ini, one app')
-  .alias('create-project')
-  .option('--name <name>', 'Name of the project (its folder and package name)')
-  .option('--full', 'Also add examples of hooks, error codes, a data handler and an init function')
-  .action(action(async (options) =>
-    createProject(resolveProject(options), { name: options.name, full: Boolean(options.full), projectGiven: options.project !== undefined },
-      createOutput())));
-
-cli
-  .command('create_app', 'Add an app to the project (apps/<name>) and activate it in config.ini')
-  .alias('create-app')
-  .option('--name <name>', 'Name of the app (its folder)')
-  .option('--full', 'Also add examples of hooks, error codes, a data handler and an init function')
-  .action(action(async (options) =>
-    createApp(resolveProject(options), { name: options.name, full: Boolean(options.full) }, createOutput())));
-
-cli
-  .command('init_project', 'Run each active app\'s initFunc in order, with the database reachable')
-  .alias('init-project')
-  .option('--set <key=value>', 'A value for the init functions (repeatable); read as config.init.<key>')
-  .action(action(async (options) => initProject(await prepareProject(options), { set: options.set }, createOutput())));
-
-cli.help();
-cli.version(packageVersion());
-
-/** Parses the arguments, runs the matched command, and exits with its code. */
-async function main(): Promise<void> {
-  let exitCode: number | undefined;
-  try {
-    const parsed = cli.parse(process.argv, { run: false });
-    if (parsed.options.help || parsed.options.version) return;
-    if (!cli.matchedCommand) {
-      const name = parsed.args[0];
-      if (name === undefined) {
-        cli.outputHelp();
-        exitCode = EXIT_ERROR;
-      } else {
-        const known = cli.commands.map((command) => command.name).join(', ');
-        throw usageError(`unknown command "${name}" (commands: ${known})`);
-      }
-    } else {
-      cli.runMatchedCommand();
-      exitCode = await pending;
-    }
-  } catch (error) {
-    const command = cli.matchedCommand?.name;
-    const message = error instanceof Error ? error.message.replace(/`/g, '') : String(error);
-    exitCode = (await runCommand(async () => {
-      throw (error as { code?: string }).code === 'BT_CLI_USAGE' ? error : usageError(message, command);
-    }, false)) ?? EXIT_ERROR;
-  }
-  // A command that resolved to a code is finished: exit even if a library left a handle open.
-  if (exitCode !== undefined) process.exit(exitCode);
-}
-
-await main();
+registerDrizzleOrmResolve();
+await import('./wiring.js');
