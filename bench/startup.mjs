@@ -2,7 +2,8 @@
 /**
  * Start-up of the backendts contender through the real CLI (`backendts run`):
  * time from spawn until GET /hello-world first answers 200 (polled every
- * 5 ms), and the server's resident memory right after (VmRSS, summed over
+ * 5 ms), the CPU time the server used until then (user + system: less
+ * sensitive than wall time to other load on the machine), and its resident memory right after (VmRSS, summed over
  * its process tree) and again after it has sat idle for a second. The
  * project is bench/projects/backendts, on a seeded PostgreSQL database of
  * its own, or on the embedded PGlite with `--contender backendts-pglite`.
@@ -36,14 +37,15 @@ await withSeededDatabase({ key: values.contender, pgUrl: values['pg-url'], port,
     const started = performance.now();
     const server = await startServer({ label: contender.label, command: contender.command, args: contender.args, env, cwd: ROOT, port, pollInterval: 5 });
     const ready = (performance.now() - started) / 1000;
+    const cpu = server.cpuSeconds();
     const rssReady = server.rssMiB();
     await sleep(1000);
     const rssIdle = server.rssMiB();
     await server.stop();
-    rows.push({ ready, rssReady, rssIdle });
-    console.log(`run ${run + 1}: ready in ${ready.toFixed(2)} s, RSS ${rssReady.toFixed(0)} MiB at ready, ${rssIdle.toFixed(0)} MiB after 1 s idle`);
+    rows.push({ ready, cpu, rssReady, rssIdle });
+    console.log(`run ${run + 1}: ready in ${ready.toFixed(2)} s (CPU ${cpu.toFixed(2)} s), RSS ${rssReady.toFixed(0)} MiB at ready, ${rssIdle.toFixed(0)} MiB after 1 s idle`);
   }
   const pick = (key) => median(rows.map((row) => row[key]));
-  console.log(`${contender.label} on Node ${process.version}: median ready ${pick('ready').toFixed(2)} s, ` +
+  console.log(`${contender.label} on Node ${process.version}: median ready ${pick('ready').toFixed(2)} s (CPU ${pick('cpu').toFixed(2)} s), ` +
     `RSS ${pick('rssReady').toFixed(0)} MiB at ready, ${pick('rssIdle').toFixed(0)} MiB idle (${rows.length} runs)`);
 });

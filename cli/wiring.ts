@@ -1,16 +1,11 @@
 /**
  * The `backendts` command's wiring, loaded by `cli/main.ts`. This file only
  * wires commands and options (cac) to the command modules in
- * `cli/commands/`; each command does its own work.
+ * `cli/commands/`; each command does its own work. A command's module is
+ * imported when that command runs: a server started by `run` does not load
+ * create_db's or codegen's modules.
  */
 import { cac } from 'cac';
-import { codegen } from './commands/codegen.js';
-import { createApp } from './commands/create-app.js';
-import { createDb } from './commands/create-db.js';
-import { createProject } from './commands/create-project.js';
-import { initProject } from './commands/init-project.js';
-import { run } from './commands/run.js';
-import { preloadDrizzleKit } from './create-db/plan.js';
 import { createOutput } from './output.js';
 import { prepareProject, resolveProject, type GlobalOptions } from './prepare.js';
 import { EXIT_ERROR, runCommand, usageError } from './run-command.js';
@@ -39,7 +34,7 @@ cli
   .option('--check', 'Change nothing; exit 1 naming the stale files when they are out of date')
   .option('--watch', 'Regenerate whenever a model module or config.ini changes')
   .action(action(async (options) =>
-    codegen(await prepareProject(options), { check: Boolean(options.check), watch: Boolean(options.watch) }, createOutput())));
+    (await import('./commands/codegen.js')).codegen(await prepareProject(options), { check: Boolean(options.check), watch: Boolean(options.watch) }, createOutput())));
 
 cli
   .command('create_db', 'Create the database if missing and push the collected schema to it')
@@ -48,7 +43,8 @@ cli
   .option('--dry-run', 'Print the planned SQL and change nothing')
   .option('--verbose', 'Print each SQL statement as it is applied')
   .action(action(async (options) => {
-    await preloadDrizzleKit();
+    await (await import('./create-db/plan.js')).preloadDrizzleKit();
+    const { createDb } = await import('./commands/create-db.js');
     return createDb(await prepareProject(options), { force: Boolean(options.force), dryRun: Boolean(options.dryRun) },
       createOutput({ verbose: Boolean(options.verbose) }));
   }));
@@ -59,7 +55,7 @@ cli
   .option('--port <port>', 'Port to listen on (default: [networking] port, else 8000)')
   .option('--workers <n>', 'Number of processes serving the same port (node:cluster)')
   .action(action(async (options) =>
-    run(await prepareProject(options), { host: options.host, port: options.port, workers: options.workers }, createOutput())));
+    (await import('./commands/run.js')).run(await prepareProject(options), { host: options.host, port: options.port, workers: options.workers }, createOutput())));
 
 cli
   .command('create_project', 'Create a new project: main.ts, config.ini, one app')
@@ -67,7 +63,7 @@ cli
   .option('--name <name>', 'Name of the project (its folder and package name)')
   .option('--full', 'Also add examples of hooks, error codes, a data handler and an init function')
   .action(action(async (options) =>
-    createProject(resolveProject(options), { name: options.name, full: Boolean(options.full), projectGiven: options.project !== undefined },
+    (await import('./commands/create-project.js')).createProject(resolveProject(options), { name: options.name, full: Boolean(options.full), projectGiven: options.project !== undefined },
       createOutput())));
 
 cli
@@ -76,13 +72,13 @@ cli
   .option('--name <name>', 'Name of the app (its folder)')
   .option('--full', 'Also add examples of hooks, error codes, a data handler and an init function')
   .action(action(async (options) =>
-    createApp(resolveProject(options), { name: options.name, full: Boolean(options.full) }, createOutput())));
+    (await import('./commands/create-app.js')).createApp(resolveProject(options), { name: options.name, full: Boolean(options.full) }, createOutput())));
 
 cli
   .command('init_project', 'Run each active app\'s initFunc in order, with the database reachable')
   .alias('init-project')
   .option('--set <key=value>', 'A value for the init functions (repeatable); read as config.init.<key>')
-  .action(action(async (options) => initProject(await prepareProject(options), { set: options.set }, createOutput())));
+  .action(action(async (options) => (await import('./commands/init-project.js')).initProject(await prepareProject(options), { set: options.set }, createOutput())));
 
 cli.help();
 cli.version(packageVersion());
