@@ -6,29 +6,46 @@
  * tens of percent. Only user-space instructions are counted (the kernel's
  * socket work, the same for every contender, is not).
  *
- *   node bench/instructions.mjs [--contender backendts] [--route hello-world] [--requests 8000] [--warmup-requests 4000]
+ *   node bench/instructions.mjs [--contender backendts] [--route hello-world]
+ *     [--warmup-requests 12000] [--window 2000] [--windows 3] [--max-windows 10] [--tolerance 0.02]
  *
- * The server is started twice under callgrind: once for the warm-up
- * requests, once for the warm-up requests plus the counted ones. The
- * difference, divided by the counted requests, leaves out start-up, module
- * loading and JIT warm-up. Needs valgrind (Debian package `valgrind`).
- * Slow: the server runs about 50 times slower under callgrind.
+ * One server runs under callgrind with a count per thread. After the
+ * warm-up requests (12,000 for hello-world and 15,000 for the database
+ * routes by default: V8 keeps compiling in its background threads well
+ * after the first few thousand), the counters are zeroed, then each window
+ * of `--window` requests is dumped on its own (`callgrind_control --dump`).
+ * Windows are counted until the last `--windows` of them agree within
+ * `--tolerance` on the main thread (or `--max-windows` were counted). The
+ * main thread's count is the request's cost; the count of every thread is
+ * printed beside it (the rest is V8's compiler and GC helpers and libuv's
+ * pool). Needs valgrind (Debian package `valgrind`). Slow: the server runs
+ * about 50 times slower under callgrind.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { checkResponses } from './lib/check-responses.mjs';
 import { ROOT } from './lib/contenders.mjs';
 import { loadRoute } from './lib/load.mjs';
 import { chosenContender, withSeededDatabase } from './lib/one-contender.mjs';
-import { resetPostgres } from './lib/postgres.mjs';
 import { startServer } from './lib/server-process.mjs';
+import { median } from './lib/stats.mjs';
+
+/** Warm-up requests after which successive windows agreed (Node 20 and 24, every contender). */
+const WARMUP_BY_ROUTE = { 'hello-world': 12_000, 'users-read': 15_000, 'users-write': 15_000 };
 
 const { values } = parseArgs({
   options: {
     contender: { type: 'string', default: 'backendts' },
     route: { type: 'string', default: 'hello-world' },
-    requests: { type: 'string', default: '8000' },
-    'warmup-requests': { type: 'string', default: '4000' },
+    'warmup-requests': { type: 'string' },
+    window: { type: 'string', default: '2000' },
+    windows: { type: 'string', default: '3' },
+    'max-windows': { type: 'string', default: '10' },
+    tolerance: { type: 'string', default: '0.02' },
     connections: { type: 'string', default: '8' },
     port: { type: 'string', default: '38998' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -42,15 +59,58 @@ try {
 }
 
 const port = Number(values.port);
-const counted = Number(values.requests);
-const warmup = Number(values['warmup-requests']);
+const warmup = Number(values['warmup-requests'] ?? WARMUP_BY_ROUTE[values.route]);
+const windowSize = Number(values.window);
+const agreeing = Number(values.windows);
+const maxWindows = Math.max(agreeing, Number(values['max-windows']));
+const tolerance = Number(values.tolerance);
+const load = (amount) => loadRoute({ port, route: values.route, connections: Number(values.connections), amount });
 
-/** Instructions the server executed from start to exit, having served `amount` requests of the route. */
-async function instructionsFor(amount, env) {
+/** Sends a command to the callgrind in `pid` (retried: it only listens once the client runs). */
+async function control(pid, flag) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      execFileSync('callgrind_control', [flag, String(pid)], { stdio: 'pipe' });
+      return;
+    } catch (error) {
+      if (attempt === 20) throw new Error(`callgrind_control ${flag} ${pid} failed: ${error.stderr ?? error.message}`);
+      await sleep(500);
+    }
+  }
+}
+
+/** The instructions of dump `part`, by thread number (1 is the main thread), once callgrind has written them all. */
+async function readDump(dir, part) {
+  const prefix = `cg.${part}-`;
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const files = readdirSync(dir).filter((name) => name.startsWith(prefix));
+    const counts = new Map();
+    for (const name of files) {
+      const match = /^totals: (\d+)/m.exec(readFileSync(path.join(dir, name), 'utf8'));
+      if (match) counts.set(Number(name.slice(prefix.length)), Number(match[1]));
+    }
+    if (counts.has(1) && counts.size === files.length) return counts;
+    await sleep(200);
+  }
+  throw new Error(`callgrind wrote no complete dump ${part} in ${dir}`);
+}
+
+/** True when the last `agreeing` values are within `tolerance` of their median. */
+function settled(values) {
+  if (values.length < agreeing) return false;
+  const last = values.slice(-agreeing);
+  const middle = median(last);
+  return (Math.max(...last) - Math.min(...last)) / middle <= tolerance;
+}
+
+const kilo = (count) => `${(count / windowSize / 1000).toFixed(1)} k`;
+
+await withSeededDatabase({ key: values.contender, pgUrl: values['pg-url'], port, purpose: 'instructions' }, async ({ env }) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'backendts-callgrind-'));
   const server = await startServer({
     label: contender.label,
     command: 'valgrind',
-    args: ['--tool=callgrind', '--callgrind-out-file=/dev/null', contender.command, ...contender.args],
+    args: ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${path.join(dir, 'cg')}`, contender.command, ...contender.args],
     env,
     cwd: ROOT,
     port,
@@ -58,22 +118,25 @@ async function instructionsFor(amount, env) {
   });
   try {
     await checkResponses(contender.label, port);
-    await loadRoute({ port, route: values.route, connections: Number(values.connections), amount });
+    console.log(`${contender.label}, ${values.route} on Node ${process.version}: ${warmup} warm-up requests under callgrind…`);
+    // In windows too: one load run is bounded (30 minutes), and a loaded machine under callgrind can need more.
+    for (let sent = 0; sent < warmup; sent += windowSize) await load(Math.min(windowSize, warmup - sent));
+    await control(server.pid, '--zero');
+    const main = [];
+    for (let part = 1; part <= maxWindows && !settled(main); part++) {
+      await load(windowSize);
+      await control(server.pid, '--dump');
+      const counts = await readDump(dir, part);
+      const all = [...counts.values()].reduce((sum, count) => sum + count, 0);
+      main.push(counts.get(1));
+      console.log(`  window ${part} (${windowSize} requests): main thread ${kilo(counts.get(1))} instructions a request, all ${counts.size} threads ${kilo(all)}`);
+    }
+    const last = main.slice(-agreeing);
+    console.log(`${contender.label}, ${values.route}: ${kilo(median(last))} instructions a request on the main thread ` +
+      `(median of the last ${last.length} windows, spread ${((Math.max(...last) - Math.min(...last)) / median(last) * 100).toFixed(1)} %` +
+      `${settled(main) ? '' : `, not within ${tolerance * 100} % after ${main.length} windows`})`);
   } finally {
     await server.stop();
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   }
-  const match = /Collected : (\d+)/.exec(server.output);
-  if (!match) throw new Error(`callgrind printed no total for ${contender.label}:\n${server.output.slice(-2000)}`);
-  return Number(match[1]);
-}
-
-await withSeededDatabase({ key: values.contender, pgUrl: values['pg-url'], port, purpose: 'instructions' }, async ({ env, databaseUrl }) => {
-  console.log(`${contender.label}, ${values.route}: counting ${warmup} then ${warmup + counted} requests under callgrind…`);
-  const base = await instructionsFor(warmup, env);
-  // Writes add rows: start the second run from the same table.
-  if (contender.database === 'postgres' && values.route === 'users-write') await resetPostgres(databaseUrl);
-  const total = await instructionsFor(warmup + counted, env);
-  const perRequest = (total - base) / counted;
-  console.log(`${contender.label}, ${values.route}: ${Math.round(perRequest / 100) / 10} k instructions a request ` +
-    `(${base.toLocaleString('en')} for ${warmup} requests, ${total.toLocaleString('en')} for ${warmup + counted})`);
 });

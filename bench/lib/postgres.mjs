@@ -18,9 +18,12 @@ export const USERS_DDL = `create table users (
 const SEED_SQL = `insert into users (first_name, last_name)
   select 'First' || n, 'Last' || n from generate_series(1, ${SEEDED_USERS}) as n`;
 
-/** A database name no one else uses: `bench_<purpose>_<random>`. */
+/**
+ * A database name no one else uses: `bench_<purpose>_<random>` (the prefix
+ * is `BENCH_DATABASE_PREFIX` when set, for a server shared with other runs).
+ */
 export function uniqueName(purpose) {
-  return `bench_${purpose}_${randomBytes(4).toString('hex')}`;
+  return `${process.env.BENCH_DATABASE_PREFIX || 'bench'}_${purpose}_${randomBytes(4).toString('hex')}`;
 }
 
 /** The URL of database `name` on the server of `serverUrl`. */

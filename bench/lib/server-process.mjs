@@ -112,10 +112,10 @@ function processTree(root) {
 
 /**
  * Spawns `command` with `env` added, and resolves once GET `readyPath` on
- * 127.0.0.1:`port` answers 200. Fails with the server's output when it exits
+ * 127.0.0.1:`port` answers 200 (asked every `pollInterval` ms). Fails with the server's output when it exits
  * or does not answer within `readyTimeout` ms.
  */
-export async function startServer({ label, command, args, env, cwd, port, readyPath = '/hello-world', readyTimeout = READY_TIMEOUT_MS }) {
+export async function startServer({ label, command, args, env, cwd, port, readyPath = '/hello-world', readyTimeout = READY_TIMEOUT_MS, pollInterval = 100 }) {
   const childEnv = { ...process.env, ...env };
   // Inherited settings would override what the suite chose for this contender.
   for (const name of ['DATABASE_URL', 'BACKENDTS_ENV']) if (!(name in env)) delete childEnv[name];
@@ -140,7 +140,7 @@ export async function startServer({ label, command, args, env, cwd, port, readyP
     } catch {
       // Not listening yet.
     }
-    await sleep(100);
+    await sleep(pollInterval);
   }
   await server.stop();
   throw new Error(`${label} did not start on port ${port}${exited ? ' (it exited)' : ''}:\n${server.output.trim()}`);

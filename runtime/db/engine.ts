@@ -4,8 +4,7 @@
  * PGlite instance on the project's data folder, locked while open. Either way
  * it carries one Drizzle database built once with the project's schema.
  */
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { defaultProjectDir, type Config } from '../config.js';
@@ -14,6 +13,7 @@ import { BackendtsError } from '../errors.js';
 import { Availability, type AvailabilityLogger } from './availability.js';
 import { connectFailure, reasonOf } from './faults.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
+import { loadPgliteDriver } from './pglite-driver.js';
 import { loadPgliteExtensions } from './pglite-extensions.js';
 import { describeTarget, MEMORY_PATH, readDatabaseSettings, type DatabaseSettings } from './settings.js';
 import { echoLogger, type SqlLog } from './echo.js';
@@ -172,6 +172,7 @@ async function openPglite<TSchema extends AnySchema>(
   log: SqlLog | undefined,
 ): Promise<PgliteDbEngine<TSchema>> {
   const target = settings.target as Extract<DatabaseSettings['target'], { driver: 'pglite' }>;
+  const { PGlite, drizzle: drizzlePglite } = await loadPgliteDriver();
   // Loaded at every open, not only by create_db: a database that uses an extension needs its files to serve.
   const extensions = await loadPgliteExtensions(settings.extensions, describeTarget(target));
   const inMemory = target.path.startsWith(MEMORY_PATH);

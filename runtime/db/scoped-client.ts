@@ -11,11 +11,11 @@
  * to a connection that has closed).
  */
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
 import { drizzleCasing } from './casing.js';
 import type { DbEngine } from './engine.js';
+import { pgliteDriver } from './pglite-driver.js';
 import type { ScopeSession, SessionClient } from './scope-session.js';
 import type { AnySchema, DbSession } from './types.js';
 
@@ -31,7 +31,7 @@ export function scopedDatabase<TSchema extends AnySchema>(engine: DbEngine<TSche
       ...drizzleCasing(engine.settings),
     }) as unknown as DbSession<TSchema>;
   }
-  return drizzlePglite({
+  return pgliteDriver().drizzle({
     client: pgliteClient(engine as unknown as DbEngine<AnySchema>, resolve) as never,
     schema: engine.schema,
     ...drizzleCasing(engine.settings),
