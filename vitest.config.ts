@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import HeavyFirstSequencer from './tools/heavy-first-sequencer.js';
 
 const source = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -19,6 +20,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Subprocess and database tests are heavy on a 2-core machine.
     maxWorkers: 2,
+    sequence: { sequencer: HeavyFirstSequencer },
     typecheck: { enabled: true, include: ['tests/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });

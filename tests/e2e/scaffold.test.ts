@@ -176,9 +176,10 @@ describe.each(DRIVERS)('a project scaffolded by create_project on %s', { timeout
     const failed = await request(`${server!.url}/reviews/fail`, { json: { product_id: productId, stars: 1, body: 'Gone' } });
     expect(failed.status).toBe(500);
     expect(failed.body).toMatchObject({ status: 'error', code: 'server_error' });
-    // A foreign key pointing nowhere fails inside the request's transaction, which rolls back too.
+    // A foreign key pointing nowhere fails inside the request's transaction, which rolls back too; the client is told it conflicts.
     const broken = await request(`${server!.url}/reviews`, { json: { product_id: 999999, stars: 3, body: 'No product' } });
-    expect(broken.status).toBe(500);
+    expect(broken.status).toBe(409);
+    expect(broken.body).toMatchObject({ status: 'error', code: 'conflict', data: { kind: 'foreign_key' } });
     if (driver === 'postgres') {
       expect(await db.query('select id from reviews where body = any($1)', [['Gone', 'No product']])).toEqual([]);
       expect(await transactionsLeftOpen(db)).toBe(0);
