@@ -86,7 +86,7 @@ export async function planPush(
   const planned = withoutFalseDifferences(clean(result.statementsToExecute), imports, options.casing).map((statement) =>
     withPolicyExpressions(statement, snapshot),
   );
-  const statements = await withoutSamePrimaryKeys(planned, runner);
+  const statements = await withoutSameUniqueConstraints(await withoutSamePrimaryKeys(planned, runner), runner);
   return { statements, destructive: findDestructive(statements), warnings: result.warnings.map(stripAnsi) };
 }
 
@@ -174,16 +174,54 @@ async function withoutSamePrimaryKeys(statements: string[], runner: SqlRunner): 
     const match = READD_PRIMARY_KEY.exec(statement);
     if (match) {
       const [, table, name, columns] = match;
-      const [live] = await runner.query(
-        `select c.conname as name, (select string_agg('"' || replace(a.attname, '"', '""') || '"', ',' order by k.ord) from unnest(c.conkey) with ordinality k(attnum, ord)
-           join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum) as columns
-         from pg_constraint c where c.conrelid = to_regclass(${sqlLiteral(table!)}) and c.contype = 'p'`,
-      );
-      if (live !== undefined && live.name === name!.replace(/""/g, '"') && live.columns === columns) continue;
+      const live = await liveConstraint(runner, table!, name!);
+      if (live?.type === 'p' && live.columns === columns) continue;
     }
     kept.push(statement);
   }
   return kept;
+}
+
+const DROP_CONSTRAINT = /^ALTER TABLE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") DROP CONSTRAINT "((?:[^"]|"")+)";?$/;
+const ADD_UNIQUE = /^ALTER TABLE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") ADD CONSTRAINT "((?:[^"]|"")+)" UNIQUE( NULLS NOT DISTINCT)?\(((?:"(?:[^"]|"")+",?)+)\);?$/;
+
+/**
+ * Removes the drop and re-creation of a unique constraint that is already
+ * there under that name, on those columns in that order: the live
+ * comparison reads a constraint's columns in table order, so one declared
+ * on (b, a) never matches and was re-created on every run.
+ */
+async function withoutSameUniqueConstraints(statements: string[], runner: SqlRunner): Promise<string[]> {
+  const drops = new Map<string, number>();
+  statements.forEach((statement, index) => {
+    const match = DROP_CONSTRAINT.exec(statement);
+    if (match) drops.set(JSON.stringify([match[1], match[2]]), index);
+  });
+  const unneeded = new Set<number>();
+  for (const [index, statement] of statements.entries()) {
+    const match = ADD_UNIQUE.exec(statement);
+    if (!match) continue;
+    const [, table, name, nullsNotDistinct, columns] = match;
+    const drop = drops.get(JSON.stringify([table, name]));
+    if (drop === undefined || drop > index) continue;
+    const live = await liveConstraint(runner, table!, name!);
+    if (live?.type === 'u' && live.columns === columns && live.nullsNotDistinct === (nullsNotDistinct !== undefined)) {
+      unneeded.add(drop).add(index);
+    }
+  }
+  return statements.filter((_statement, index) => !unneeded.has(index));
+}
+
+/** A constraint of the live catalog: its type (`p`, `u`, …), its columns as drizzle-kit writes them (`"a","b"`, in key order). */
+async function liveConstraint(runner: SqlRunner, table: string, name: string): Promise<{ type: string; columns: string; nullsNotDistinct: boolean } | undefined> {
+  const [live] = await runner.query(
+    `select c.contype as type, (select string_agg('"' || replace(a.attname, '"', '""') || '"', ',' order by k.ord) from unnest(c.conkey) with ordinality k(attnum, ord)
+       join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum) as columns,
+       coalesce((select to_jsonb(i) ->> 'indnullsnotdistinct' from pg_index i where i.indexrelid = c.conindid), 'false') as nulls_not_distinct
+     from pg_constraint c where c.conrelid = to_regclass(${sqlLiteral(table)}) and c.conname = ${sqlLiteral(name.replace(/""/g, '"'))}`,
+  );
+  if (live === undefined) return undefined;
+  return { type: String(live.type), columns: String(live.columns), nullsNotDistinct: String(live.nulls_not_distinct) === 'true' };
 }
 
 const CREATE_POLICY = /^CREATE POLICY "((?:[^"]|"")+)" ON (?:"((?:[^"]|"")+)"\.)?"((?:[^"]|"")+)" (.*?);?$/s;

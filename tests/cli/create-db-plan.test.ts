@@ -1,5 +1,5 @@
 /** Planning against the live catalog, in process, on an in-memory PGlite: what drizzle-kit's introspection gets wrong. */
-import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { integer, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { modelsSnapshot } from '../../cli/create-db/fingerprint.js';
 import { planPush } from '../../cli/create-db/plan.js';
@@ -12,6 +12,8 @@ const models = (withNote: boolean) => ({
     primaryKey({ columns: [t.user_id, t.group_id] }),
   ]),
   pairs: pgTable('pairs', { left_id: integer('left_id'), right_id: integer('right_id') }, (t) => [primaryKey({ columns: [t.left_id, t.right_id] })]),
+  // Unique constraints on several columns, one of them not in the table's column order.
+  seats: pgTable('seats', { row: integer('row'), num: integer('num') }, (t) => [unique().on(t.row, t.num), unique('seats_num_row').on(t.num, t.row)]),
 });
 
 describe('planning against the live catalog', { timeout: 60_000 }, () => {
@@ -19,7 +21,7 @@ describe('planning against the live catalog', { timeout: 60_000 }, () => {
     planPush(imports, await modelsSnapshot(imports, ['public']), ['public'], on, { target: 'the test database' });
   const database = useMemoryDatabase(async (runner) => (await plan(models(false), runner)).statements);
 
-  it('plans nothing for two unchanged composite-key tables, and exactly the new column when one is added', async () => {
+  it('plans nothing for unchanged composite keys and unique constraints (whatever their column order), and exactly the new column when one is added', async () => {
     expect((await plan(models(false))).statements).toEqual([]);
     expect((await plan(models(true))).statements).toEqual(['ALTER TABLE "memberships" ADD COLUMN "note" text;']);
   });
