@@ -86,7 +86,7 @@ export async function planPush(
   const planned = withoutFalseDifferences(clean(result.statementsToExecute), imports, options.casing).map((statement) =>
     withPolicyExpressions(statement, snapshot),
   );
-  const statements = await withoutSameUniqueConstraints(await withoutSamePrimaryKeys(planned, runner), runner);
+  const statements = await withoutSameDefaults(await withoutSameUniqueConstraints(await withoutSamePrimaryKeys(planned, runner), runner), runner);
   return { statements, destructive: findDestructive(statements), warnings: result.warnings.map(stripAnsi) };
 }
 
@@ -210,6 +210,37 @@ async function withoutSameUniqueConstraints(statements: string[], runner: SqlRun
     }
   }
   return statements.filter((_statement, index) => !unneeded.has(index));
+}
+
+const SET_DEFAULT = /^ALTER TABLE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") ALTER COLUMN "((?:[^"]|"")+)" SET DEFAULT (.+?);?$/s;
+
+/**
+ * Removes a `SET DEFAULT` of the default the column already has: the live
+ * comparison reads a default back as PostgreSQL prints it, so a keyword the
+ * model writes in another case (`current_user`, printed `CURRENT_USER`) was
+ * set again on every run. Quoted text is compared as it is.
+ */
+async function withoutSameDefaults(statements: string[], runner: SqlRunner): Promise<string[]> {
+  const kept: string[] = [];
+  for (const statement of statements) {
+    const match = SET_DEFAULT.exec(statement);
+    if (match) {
+      const [, table, column, expression] = match;
+      const [live] = await runner.query(
+        `select pg_get_expr(d.adbin, d.adrelid) as expression from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
+         where d.adrelid = to_regclass(${sqlLiteral(table!)}) and a.attname = ${sqlLiteral(column!.replace(/""/g, '"'))}`,
+      );
+      if (live !== undefined && sameExpressionText(String(live.expression), expression!)) continue;
+    }
+    kept.push(statement);
+  }
+  return kept;
+}
+
+/** Equal but for the case and spacing of what is outside quotes. */
+function sameExpressionText(a: string, b: string): boolean {
+  const normal = (text: string) => text.split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/).map((part, index) => (index % 2 === 1 ? part : part.toLowerCase().replace(/\s+/g, ''))).join('');
+  return normal(a) === normal(b);
 }
 
 /** A constraint of the live catalog: its type (`p`, `u`, …), its columns as drizzle-kit writes them (`"a","b"`, in key order). */

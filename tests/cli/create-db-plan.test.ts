@@ -1,4 +1,5 @@
 /** Planning against the live catalog, in process, on an in-memory PGlite: what drizzle-kit's introspection gets wrong. */
+import { sql } from 'drizzle-orm';
 import { integer, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { modelsSnapshot } from '../../cli/create-db/fingerprint.js';
@@ -13,7 +14,8 @@ const models = (withNote: boolean) => ({
   ]),
   pairs: pgTable('pairs', { left_id: integer('left_id'), right_id: integer('right_id') }, (t) => [primaryKey({ columns: [t.left_id, t.right_id] })]),
   // Unique constraints on several columns, one of them not in the table's column order.
-  seats: pgTable('seats', { row: integer('row'), num: integer('num') }, (t) => [unique().on(t.row, t.num), unique('seats_num_row').on(t.num, t.row)]),
+  // ... and a default PostgreSQL prints in another case (CURRENT_USER).
+  seats: pgTable('seats', { row: integer('row'), num: integer('num'), owner: text('owner').default(sql`current_user`) }, (t) => [unique().on(t.row, t.num), unique('seats_num_row').on(t.num, t.row)]),
 });
 
 describe('planning against the live catalog', { timeout: 60_000 }, () => {
@@ -21,7 +23,7 @@ describe('planning against the live catalog', { timeout: 60_000 }, () => {
     planPush(imports, await modelsSnapshot(imports, ['public']), ['public'], on, { target: 'the test database' });
   const database = useMemoryDatabase(async (runner) => (await plan(models(false), runner)).statements);
 
-  it('plans nothing for unchanged composite keys and unique constraints (whatever their column order), and exactly the new column when one is added', async () => {
+  it('plans nothing for unchanged composite keys and unique constraints (whatever their column order) and keyword defaults, and exactly the new column when one is added', async () => {
     expect((await plan(models(false))).statements).toEqual([]);
     expect((await plan(models(true))).statements).toEqual(['ALTER TABLE "memberships" ADD COLUMN "note" text;']);
   });
