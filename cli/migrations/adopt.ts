@@ -11,7 +11,7 @@
  * since; else a live comparison of the models with the catalog, when the
  * last migration holds the models.
  */
-import { collectSchema } from '../../codegen/collect.js';
+import { collectSchema, type CollectedSchema } from '../../codegen/collect.js';
 import { readColumnCasing } from '../../runtime/db/casing.js';
 import { BackendtsError } from '../../runtime/errors.js';
 import { catalogFingerprint, modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
@@ -23,9 +23,15 @@ import type { ProjectContext } from '../prepare.js';
 import { readSnapshot, type MigrationFile } from './folder.js';
 import type { MigrationRunner } from './session.js';
 
-/** The migrations a database without a record already holds: none when it is empty. */
-export async function alreadyHeld(runner: MigrationRunner, project: ProjectContext, migrations: readonly MigrationFile[], where: string): Promise<MigrationFile[]> {
-  const collected = await collectSchema({ projectDir: project.projectDir, env: project.env });
+/** The migrations a database without a record already holds: none when it is empty. `collected`: the models, if the caller has them. */
+export async function alreadyHeld(
+  runner: MigrationRunner,
+  project: ProjectContext,
+  migrations: readonly MigrationFile[],
+  where: string,
+  collected?: CollectedSchema,
+): Promise<MigrationFile[]> {
+  collected ??= await collectSchema({ projectDir: project.projectDir, env: project.env });
   const { imports, schemaNames } = kitSchema(collected.schema);
   const names = schemaNames.map(sqlLiteral).join(', ');
   const [row] = await runner.query(

@@ -6,6 +6,7 @@
  * rolls back its migration and its record, and stops.
  */
 import { performance } from 'node:perf_hooks';
+import type { CollectedSchema } from '../../codegen/collect.js';
 import { BackendtsError } from '../../runtime/errors.js';
 import { createExtensions } from '../create-db/extensions.js';
 import type { Output } from '../output.js';
@@ -26,6 +27,8 @@ export interface ApplyOptions {
   where: string;
   /** `[database] extensions`, created before the first pending migration. */
   extensions: readonly string[];
+  /** The models, when the caller collected them already (create_db); otherwise collected only if a pushed database must be judged. */
+  collected?: CollectedSchema;
 }
 
 /** Applies what is pending; resolves to the exit code. */
@@ -43,7 +46,7 @@ export async function applyMigrations(session: MigrationSession, project: Projec
     });
   }
   if (applied.length === 0 && pending.length > 0) {
-    const held = await alreadyHeld(session.runner, project, pending, options.where);
+    const held = await alreadyHeld(session.runner, project, pending, options.where, options.collected);
     if (held.length > 0) {
       const names = held.map((migration) => migration.name).join(', ');
       if (options.dryRun) {

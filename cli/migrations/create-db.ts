@@ -49,7 +49,7 @@ export async function createDbFromMigrations(
     () =>
       withMigrationSession(settings, { lock: true }, output, (session) => {
         if (opened !== undefined) output.info(opened);
-        return applyMigrations(session, project, { dryRun: options.dryRun, where, extensions: settings.extensions }, output);
+        return applyMigrations(session, project, { dryRun: options.dryRun, where, extensions: settings.extensions, collected }, output);
       }),
     () => !options.dryRun,
   );
