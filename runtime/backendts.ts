@@ -178,7 +178,7 @@ export class Backendts {
   /**
    * Starts the project and serves it over node:http. `startup` runs before
    * the port is opened; when it fails, the promise rejects and nothing is
-   * listening.
+   * listening. `listening` runs once the port is open, with its address.
    */
   async listen(options: ListenOptions = {}): Promise<Listening> {
     if (this.#server !== undefined) {
@@ -208,6 +208,10 @@ export class Backendts {
       throw error;
     }
     this.#server = started.server;
+    // The server is up: a failing handler cannot undo that, so it is logged and serving goes on.
+    await this.#hooks.run('listening', { bp: this, ...started.address }).catch((error: unknown) => {
+      this.logger.error(`${this.projectDir}: a "listening" handler failed (the server is serving)`, error);
+    });
     if (options.signals !== false) {
       this.#removeSignalHandlers = installSignalHandlers((signal) => {
         this.logger.info(`${signal} received: closing (in-flight requests may finish)`);
