@@ -134,7 +134,7 @@ async function pushStep(
   let plan: PushPlan | undefined;
   if (fromSnapshot) {
     output.info('planning from the schema stored at the last create_db…');
-    plan = await planFromSnapshot(stored.snapshot, snapshot, { target: where });
+    plan = await planFromSnapshot(await stored.readSnapshot(), snapshot, { target: where });
     // The snapshots know no rows: a NOT NULL column without a default depends on them, which only the live comparison sees.
     if (plan.statements.some(addsRequiredColumn)) plan = undefined;
   }
