@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { collectedTablesLine } from '../collected-tables.js';
 import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
 import type { ColumnCasing } from '../../runtime/db/casing.js';
 import { describeTarget, MEMORY_PATH, readDatabaseSettings } from '../../runtime/db/settings.js';
@@ -41,8 +42,7 @@ export const EXIT_DESTRUCTIVE = 2;
 /** Runs create_db; resolves to the process exit code (0, or 2 for a refused destructive change). */
 export async function createDb(project: ProjectContext, options: CreateDbOptions, output: Output): Promise<number> {
   const collected = await collectSchema({ projectDir: project.projectDir, env: project.env });
-  const tables = collected.entries.filter((entry) => entry.kind === 'table').length;
-  output.info(`collected ${tables} table${tables === 1 ? '' : 's'} from ${collected.apps.length} app${collected.apps.length === 1 ? '' : 's'}`);
+  output.info(collectedTablesLine(collected));
 
   const settings = readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile });
   const target = settings.target;
