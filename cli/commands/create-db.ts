@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
 import type { ColumnCasing } from '../../runtime/db/casing.js';
-import { describeTarget, MEMORY_PATH, readDatabaseSettings } from '../../runtime/db/settings.js';
+import { describeTarget, MEMORY_PATH, readDatabaseSettings, sessionSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
 import { withTruncateReach, type DestructiveStatement } from '../create-db/destructive.js';
 import { catalogFingerprint, drizzleKitVersion, modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
@@ -44,7 +44,8 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const tables = collected.entries.filter((entry) => entry.kind === 'table').length;
   output.info(`collected ${tables} table${tables === 1 ? '' : 's'} from ${collected.apps.length} app${collected.apps.length === 1 ? '' : 's'}`);
 
-  const settings = readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile });
+  // direct_url when set: a transaction pooler cannot hold the lock and session create_db needs.
+  const settings = sessionSettings(readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile }));
   const target = settings.target;
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
