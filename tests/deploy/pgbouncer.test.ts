@@ -123,8 +123,9 @@ describe.skipIf(missing !== undefined)(missing ?? 'through PgBouncer in pool_mod
     it('creates the database and its tables through [database] direct_url', async () => {
       const name = uniqueDatabaseName('direct');
       databases.push(name);
-      appendFileSync(`${projectDir}/config.ini`, `direct_url = postgres://postgres@127.0.0.1:5432/${name}\n`);
-      const result = await runCli(['create_db'], { cwd: projectDir, env: { DATABASE_URL: bouncer.url(name) } });
+      // As docs/deployment.md shows it: the server's url through PgBouncer, direct_url to PostgreSQL.
+      appendFileSync(`${projectDir}/config.ini`, `url = ${bouncer.url(name)}\nprepare = false\ndirect_url = postgres://postgres@127.0.0.1:5432/${name}\n`);
+      const result = await runCli(['create_db'], { cwd: projectDir });
       expect(result.code, show(result)).toBe(0);
       expect(await databaseExists(name)).toBe(true);
       const tables = await queryPostgres<{ n: number }>(name, "select count(*)::int as n from pg_tables where schemaname = 'public'");
