@@ -2,10 +2,15 @@
  * The request transaction through PgBouncer 1.18 in pool_mode = transaction
  * (more client connections than server connections), and what a user meets
  * with settings PgBouncer cannot serve: prepared statements, a startup
- * parameter, create_db without direct_url.
+ * parameter, create_db and migrate without direct_url.
  */
 import { appendFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withMigrationSession } from '../../cli/migrations/session.js';
+import { createOutput } from '../../cli/output.js';
+import { parseConfig } from '../../runtime/config.js';
+import { readDatabaseSettings, sessionSettings, type DatabaseSettings } from '../../runtime/db/settings.js';
 import { copyFixture, removeDir, runCli, show } from '../cli/support/cli.js';
 import { databaseExists, dropDatabase, queryPostgres, uniqueDatabaseName } from '../cli/support/postgres.js';
 import { call, countNotes, createTestDatabase, databaseSection, serveShop, shopProject, tag, type Shop, type TestDatabase } from '../db/support.js';
@@ -96,6 +101,23 @@ describe.skipIf(missing !== undefined)(missing ?? 'through PgBouncer in pool_mod
     await bp.close();
     expect(error).toMatchObject({ code: 'BT_DB_STARTUP_PARAMETER' });
     expect((error as { hint: string }).hint).toContain('remove [database] statement_timeout');
+  });
+
+  it('tells a missing database apart from an unreachable server (PgBouncer answers 08P01)', async () => {
+    const { bp } = shopProject(databaseSection('postgres', `${database.name}_missing`, { port: String(bouncer.port), prepare: 'false' }), { schema: false });
+    const error = await bp.listen({ port: 0, signals: false }).then(() => undefined, (thrown: unknown) => thrown);
+    await bp.close();
+    expect(error).toMatchObject({ code: 'BT_DB_MISSING' });
+  });
+
+  it('gives migrate its session on direct_url, and refuses the pooler without it', async () => {
+    const read = (extra: string) =>
+      sessionSettings(readDatabaseSettings(parseConfig(`[database]\nurl = ${bouncer.url(database.name)}\n${extra}`, 'config.ini', {}), { projectDir: '/tmp', environment: {} }));
+    const output = createOutput({ stdout: new PassThrough() as never, stderr: new PassThrough() as never });
+    const backend = (settings: DatabaseSettings) =>
+      withMigrationSession(settings, { lock: true }, output, async (session) => (await session.runner.query('select inet_server_port() as port'))[0]!.port);
+    await expect(backend(read(''))).rejects.toMatchObject({ code: 'BT_DB_TRANSACTION_POOLER' });
+    expect(await backend(read(`direct_url = postgres://postgres@127.0.0.1:5432/${database.name}\n`))).toBe(5432);
   });
 
   describe('create_db', () => {

@@ -115,7 +115,7 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
     stopped = true;
     try {
       const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      if (pid > 0) process.kill(pid, 'SIGINT');
+      if (pid > 0) process.kill(pid, 'SIGTERM');
     } catch {
       // Not running.
     }
