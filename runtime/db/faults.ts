@@ -5,7 +5,7 @@
  */
 import { BackendtsError } from '../errors.js';
 import { ExceptionResponse, isExceptionResponse } from '../error-list.js';
-import { describeTarget, type DatabaseTarget } from './settings.js';
+import { describeTarget, type DatabaseSettings, type DatabaseTarget } from './settings.js';
 import { asConstraintViolation } from './constraint-violations.js';
 
 /** Node socket errors that mean the server cannot be reached right now. */
@@ -130,12 +130,13 @@ export function asClientFault(error: unknown): ExceptionResponse | undefined {
  * twice (SQLSTATE 26000, 42P05): what a transaction pooler without support
  * for them (PgBouncer before 1.21, or without max_prepared_statements) does
  * to postgres.js's prepared statements once two clients share a server
- * connection. Undefined for any other error.
+ * connection. Undefined for any other error, and when `[database] prepare`
+ * is off already (the statement is then the application's own).
  */
-export function preparedStatementFault(error: unknown, target: DatabaseTarget): BackendtsError | undefined {
+export function preparedStatementFault(error: unknown, settings: Pick<DatabaseSettings, 'target' | 'prepare'>): BackendtsError | undefined {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if ((code !== '26000' && code !== '42P05') || typeof message !== 'string' || !message.startsWith('prepared statement')) return undefined;
-  return new BackendtsError('BT_DB_PREPARED_STATEMENTS', `${describeTarget(target)}: ${message}: statements prepared on one server connection ran on another, as behind a transaction pooler`, {
+  if (!settings.prepare || (code !== '26000' && code !== '42P05') || typeof message !== 'string' || !message.startsWith('prepared statement')) return undefined;
+  return new BackendtsError('BT_DB_PREPARED_STATEMENTS', `${describeTarget(settings.target)}: ${message}: statements prepared on one server connection ran on another, as behind a transaction pooler`, {
     hint: 'behind PgBouncer in pool_mode = transaction set [database] prepare = false (or, on PgBouncer 1.21+, set its max_prepared_statements)',
     cause: error,
   });

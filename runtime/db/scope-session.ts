@@ -339,7 +339,7 @@ export class ScopeSession {
     if (isConnectionError(error)) this.#held?.abandon();
     // A statement error (it has a SQLSTATE) aborts the whole PostgreSQL transaction, unless a savepoint takes it.
     else if (this.transactional && !inSavepoint && this.#aborted === undefined && hasSqlState(error)) this.#aborted = error;
-    return asServiceUnavailable(preparedStatementFault(error, this.engine.settings.target) ?? error);
+    return asServiceUnavailable(preparedStatementFault(error, this.engine.settings) ?? error);
   }
 
   // postgres.js dies on idle_in_transaction_session_timeout, so the limit on
