@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { collectedTablesLine } from '../collected-tables.js';
 import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
 import type { ColumnCasing } from '../../runtime/db/casing.js';
-import { describeTarget, MEMORY_PATH, readDatabaseSettings } from '../../runtime/db/settings.js';
+import { describeTarget, MEMORY_PATH, readDatabaseSettings, sessionSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
 import { withTruncateReach, type DestructiveStatement } from '../create-db/destructive.js';
 import { catalogFingerprint, drizzleKitVersion, modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
@@ -44,7 +44,8 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const collected = await collectSchema({ projectDir: project.projectDir, env: project.env });
   output.info(collectedTablesLine(collected));
 
-  const settings = readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile });
+  // direct_url when set: a transaction pooler cannot hold the lock and session create_db needs.
+  const settings = sessionSettings(readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile }));
   const target = settings.target;
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);

@@ -15,7 +15,7 @@ import { ExceptionResponse } from '../error-list.js';
 import { BackendtsError } from '../errors.js';
 import type { DbEngine } from './engine.js';
 import type { AnySchema } from './types.js';
-import { asServiceUnavailable, isConnectionError, reasonOf } from './faults.js';
+import { asServiceUnavailable, isConnectionError, preparedStatementFault, reasonOf } from './faults.js';
 import { markRefusal, type RefusalReport } from './late-statements.js';
 import { describeTarget } from './settings.js';
 import { sharedTransactionOf } from './shared-transaction.js';
@@ -339,7 +339,7 @@ export class ScopeSession {
     if (isConnectionError(error)) this.#held?.abandon();
     // A statement error (it has a SQLSTATE) aborts the whole PostgreSQL transaction, unless a savepoint takes it.
     else if (this.transactional && !inSavepoint && this.#aborted === undefined && hasSqlState(error)) this.#aborted = error;
-    return asServiceUnavailable(error);
+    return asServiceUnavailable(preparedStatementFault(error, this.engine.settings) ?? error);
   }
 
   // postgres.js dies on idle_in_transaction_session_timeout, so the limit on
