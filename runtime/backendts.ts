@@ -7,7 +7,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { CONFIG_ENV_VAR, configFileName, defaultProjectDir, loadConfig, type Config } from './config.js';
-import type { Context } from './context.js';
+import { createContext, type Context } from './context.js';
 import { CurrentRequest } from './current-request.js';
 import { ErrorRegistry } from './error-registry.js';
 import { BackendtsError } from './errors.js';
@@ -83,7 +83,7 @@ export class Backendts {
   /** `[networking]`, checked, with defaults filled in. */
   readonly networking: NetworkingSettings;
   /** Shared resources (`bp.context.db_engine`…); typed by declaration merging on {@link Context}. */
-  readonly context: Context = {} as Context;
+  readonly context: Context;
   /** Where the runtime logs. */
   readonly logger: Logger;
   /** A node:http request listener serving this project; the first request waits for {@link start}. */
@@ -106,6 +106,7 @@ export class Backendts {
 
   constructor(options: BackendtsOptions = {}) {
     this.projectDir = path.resolve(options.projectDir ?? defaultProjectDir());
+    this.context = createContext(this.projectDir);
     this.env = options.env ?? (process.env[CONFIG_ENV_VAR] || undefined);
     if (options.config !== undefined) {
       this.config = options.config;
