@@ -40,7 +40,8 @@ export function renderHeader(options) {
     `- node: ${process.version}`,
     `- machine: ${cpuModel()}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`,
     `- database: ${postgresVersion()} on 127.0.0.1`,
-    `- command: \`node bench/run.mjs${options.argv.length ? ' ' + options.argv.join(' ') : ''}\``,
+    // A run on one of several Node versions shows the command the user typed.
+    `- command: \`${process.env.BENCH_COMMAND ?? `node bench/run.mjs${options.argv.length ? ' ' + options.argv.join(' ') : ''}`}\``,
     '',
   ].join('\n');
 }
