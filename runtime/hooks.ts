@@ -6,7 +6,7 @@
  */
 import type { Backendts } from './backendts.js';
 import type { Request } from './request.js';
-import type { Response } from './responses.js';
+import type { HttpResponse } from './responses.js';
 import type { ListeningAddress } from './server.js';
 
 /**
@@ -19,9 +19,9 @@ export interface EventArgsMap {
   listening: { bp: Backendts } & ListeningAddress;
   shutdown: { bp: Backendts };
   request_start: { request: Request };
-  success_response: { request: Request; response: Response };
-  exception_response: { request: Request; error: unknown; response: Response };
-  request_end: { request: Request; response?: Response | undefined; error?: unknown };
+  success_response: { request: Request; response: HttpResponse };
+  exception_response: { request: Request; error: unknown; response: HttpResponse };
+  request_end: { request: Request; response?: HttpResponse | undefined; error?: unknown };
 }
 
 /** Arguments of an event not declared in {@link EventArgsMap}. */

@@ -10,6 +10,7 @@ import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.
 import { BackendtsError } from '../../runtime/errors.js';
 import { port, trimmed, wholeNumber } from '../../runtime/setting-values.js';
 import { readFlag } from '../flags.js';
+import { requireActiveApps } from '../../runtime/project.js';
 import { loadMainModule } from '../main-module.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
@@ -32,6 +33,7 @@ export async function run(project: ProjectContext, options: RunOptions, output: 
     return serveWithWorkers(workers, output);
   }
   const bp = await loadMainModule(project.projectDir);
+  requireActiveApps(bp.config, bp.configFile);
   const listening = await bp.listen({ ...(host !== undefined && { host }), ...(port !== undefined && { port }) });
   if (cluster.isWorker) stopOnPrimaryRequest();
   else output.info(`listening on ${listening.url} (Ctrl+C to stop)`);

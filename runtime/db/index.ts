@@ -10,12 +10,10 @@ export type { DbEngine, PostgresDbEngine, PgliteDbEngine, GetDbEngineOptions } f
 export { getDbSession, onCommit } from './get-db-session.js';
 export type { DbSessionGetter, GetDbSessionOptions, ScopeFunction } from './get-db-session.js';
 export type { TransactionMode } from './scope-session.js';
-export { readDatabaseSettings, describeTarget, DEFAULT_PGLITE_PATH, MEMORY_PATH } from './settings.js';
+export { readDatabaseSettings } from './settings.js';
 export type { DatabaseSettings, DatabaseTarget, IsolationLevel, ReadDatabaseSettingsOptions } from './settings.js';
 export type { ColumnCasing } from './casing.js';
-export { echoLogger } from './echo.js';
 export type { SqlLog } from './echo.js';
-export { isConnectionError, isNulByteError } from './faults.js';
 export { constraintViolationOf } from './constraint-violations.js';
 export type { ConstraintKind, ConstraintViolationDetails } from './constraint-violations.js';
 export type { Register, RegisteredSchema, DbSession, AnySchema } from './types.js';
