@@ -13,7 +13,7 @@ export type { CustomEventArgs, EventArgs, EventArgsMap, EventHandler } from './h
 export { Request } from './request.js';
 export type { Middleware } from './middlewares.js';
 export { DEFAULT_ALLOWED_HOSTS } from './hosts.js';
-export { DEFAULT_HEADERS_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, parseSize, readNetworkingSettings } from './networking.js';
+export { DEFAULT_HEADERS_TIMEOUT, DEFAULT_HEALTH_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, parseSize, readNetworkingSettings } from './networking.js';
 export type { NetworkingSettings } from './networking.js';
 
 // Config and apps.
