@@ -50,7 +50,8 @@ interface DbEngineBase<TSchema extends AnySchema> {
   stats(): DbEngineStats;
   /**
    * Resolves once the database answers `select 1`, or rejects (with
-   * `BT_DB_UNREACHABLE`) when it does not within `timeout` milliseconds. On
+   * `BT_DB_UNREACHABLE`) when it does not within `timeout` milliseconds (0:
+   * no deadline). On
    * PostgreSQL it runs on a connection of its own, opened on first use, so
    * a pool full of request transactions does not make it wait; on the
    * embedded database it waits for an open transaction like any statement.
@@ -181,6 +182,8 @@ async function openPostgres<TSchema extends AnySchema>(
       return counts;
     },
     ping(timeout) {
+      // Closing ends the probe too: never open a new one after it.
+      if (closed) return answerWithin(Promise.reject(new Error('the engine is closed')), timeout, where);
       probe ??= postgresPool(target, database ?? target.name, { ...settings, poolSize: 1, statementTimeout: timeout }, undefined);
       const query = probe`select 1`;
       return answerWithin(query, timeout, where, () => void query.cancel());
@@ -281,6 +284,7 @@ function postgresPool(target: PostgresTarget, database: string, settings: Databa
 async function answerWithin(query: PromiseLike<unknown>, timeout: number, where: string, giveUp?: () => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
+    if (timeout <= 0) return;
     timer = setTimeout(() => {
       giveUp?.();
       reject(new Error(`no answer within ${timeout} ms`));
