@@ -56,6 +56,7 @@ describe('read replicas', () => {
     expect(await get('/read-only')).toMatchObject({ status: 200, body: { data: { replica: true } } });
     expect(await get('/ask-replica')).toMatchObject({ status: 200, body: { data: { replica: true } } });
     expect(await get('/read-write')).toMatchObject({ status: 200, body: { data: { replica: false } } });
+    expect(await get('/read-only-primary')).toMatchObject({ status: 200, body: { data: { replica: false } } });
   });
 
   it('keeps a request on the primary after it wrote, so it reads its own write', async () => {
