@@ -6,7 +6,9 @@
  * resolve hook first, then loads the commands (`cli/wiring.ts`), which
  * import drizzle-orm through the framework.
  */
+import { enableCompileCache } from './compile-cache.js';
 import { registerDrizzleOrmResolve } from '../runtime/drizzle-orm-resolve.js';
 
+enableCompileCache();
 registerDrizzleOrmResolve();
 await import('./wiring.js');

@@ -2,7 +2,7 @@
  * Collects every Drizzle object exported by the active apps' model modules
  * into one schema record, for codegen and `create_db`: reads config.ini,
  * loads the apps, then collects as the runtime does (`collectAppSchema`),
- * with codegen's own check of identifier lengths.
+ * with codegen's own checks (identifier lengths, views under `[database] casing`).
  */
 import path from 'node:path';
 import { collectAppSchema, type CollectedEntry } from '../runtime/app-schema.js';
@@ -11,6 +11,7 @@ import { readColumnCasing } from '../runtime/db/casing.js';
 import { importModules } from '../runtime/import-modules.js';
 import { activeAppEntries, loadApps, locateApp, type LoadedApp } from '../runtime/project.js';
 import { checkIdentifierLengths } from './identifier-length.js';
+import { checkViewCasing } from './view-casing.js';
 
 export type { CollectedEntry } from '../runtime/app-schema.js';
 
@@ -51,7 +52,9 @@ export async function collectSchema(options: CollectSchemaOptions): Promise<Coll
   await preloadAppMains(projectDir, config, configFile);
   const apps = await loadApps(projectDir, config, configFile);
   const casing = readColumnCasing(config, configFile);
-  const collected = await collectAppSchema(projectDir, apps, { checks: [(pending) => checkIdentifierLengths(pending, casing)] });
+  const collected = await collectAppSchema(projectDir, apps, {
+    checks: [(pending) => checkIdentifierLengths(pending, casing), (pending) => checkViewCasing(pending, casing)],
+  });
   return { projectDir, configFile, config, apps, ...collected };
 }
 

@@ -11,6 +11,7 @@
  * logs. A project without a database engine is ready as soon as it answers.
  */
 import type { Backendts } from './backendts.js';
+import { hasContextValue } from './context.js';
 import { JSONResponse } from './responses.js';
 import { Route } from './routes.js';
 
@@ -22,8 +23,8 @@ export function healthRoutes(bp: Backendts, prefix: string, timeout: number): Ro
     `${prefix}/ready`,
     'GET',
     async () => {
-      const engine = bp.context.db_engine as typeof bp.context.db_engine | undefined;
-      if (engine === undefined) return new JSONResponse({ status: 'ready' });
+      if (!hasContextValue(bp.context, 'db_engine')) return new JSONResponse({ status: 'ready' });
+      const engine = bp.context.db_engine;
       try {
         await engine.ping(timeout);
         return new JSONResponse({ status: 'ready', pool: engine.stats() });

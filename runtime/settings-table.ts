@@ -86,6 +86,8 @@ export const SETTINGS = {
   database: {
     driver: setting<'postgres' | 'pglite' | undefined>(oneOf(['postgres', 'pglite'] as const), undefined),
     url: optionalText,
+    /** A URL that reaches PostgreSQL itself, for create_db and migrate when `url` goes through a transaction pooler. */
+    direct_url: optionalText,
     host: optionalText,
     port: setting(port, 5432),
     name: optionalText,

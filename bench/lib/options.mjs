@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 
 /** Every contender of the HTTP suite, in the order the tables list them. */
-export const ALL_CONTENDERS = ['backendts', 'backendts-pglite', 'raw', 'fastify', 'hono'];
+export const ALL_CONTENDERS = ['backendts', 'backendts-pglite', 'raw', 'node-drizzle', 'fastify', 'hono'];
 /** Every route of the workload. */
 export const ALL_ROUTES = ['hello-world', 'users-read', 'users-write'];
 /** The suites: HTTP load and build time. */

@@ -15,7 +15,7 @@ import { ExceptionResponse } from '../error-list.js';
 import { BackendtsError } from '../errors.js';
 import type { DbEngine } from './engine.js';
 import type { AnySchema } from './types.js';
-import { asServiceUnavailable, isConnectionError, reasonOf } from './faults.js';
+import { asServiceUnavailable, isConnectionError, preparedStatementFault, reasonOf } from './faults.js';
 import { markRefusal, type RefusalReport } from './late-statements.js';
 import { describeTarget } from './settings.js';
 import { sharedTransactionOf } from './shared-transaction.js';
@@ -391,7 +391,7 @@ export class ScopeSession {
     if (this.#forReplica && (error as { code?: unknown } | null)?.code === READ_ONLY_TRANSACTION) {
       return replicaWriteError(this.#replica?.where ?? 'primary (standing in for a replica that was down)', this.owner.label?.(this.key), error);
     }
-    return asServiceUnavailable(error);
+    return asServiceUnavailable(preparedStatementFault(error, this.engine.settings) ?? error);
   }
 
   // postgres.js dies on idle_in_transaction_session_timeout, so the limit on

@@ -33,6 +33,8 @@ export type DatabaseTarget =
 /** The `[database]` section, checked and with defaults filled in. */
 export interface DatabaseSettings {
   target: DatabaseTarget;
+  /** `direct_url`: PostgreSQL itself, for the commands that need a session of their own (create_db, migrate); undefined: `target`. */
+  directTarget: PostgresTarget | undefined;
   isolationLevel: IsolationLevel;
   /** Log every SQL statement (never parameters' secrets nor the password). */
   echo: boolean;
@@ -121,8 +123,10 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
 
   const replicas = readReplicas(section.replicas, target, where);
   const ssl = section.ssl;
+  const directTarget = section.direct_url === undefined ? undefined : postgresTargetFromUrl(section.direct_url, where, 'direct_url');
   return {
     target,
+    directTarget,
     isolationLevel: section.isolation_level,
     echo: section.echo,
     logParameters: section.log_parameters,
@@ -157,7 +161,7 @@ function readReplicas(items: string[], primary: DatabaseTarget, where: string): 
     });
   }
   return items.map((item) => {
-    if (/^postgres(ql)?:\/\//.test(item)) return postgresTargetFromUrl(item, `${where} replicas`);
+    if (/^postgres(ql)?:\/\//.test(item)) return postgresTargetFromUrl(item, where, 'replicas');
     const match = /^(\[[^\]]+\]|[^:/\s]+)(?::(\d{1,5}))?$/.exec(item);
     if (!match || (match[2] !== undefined && Number(match[2]) > 65535)) {
       throw new BackendtsError('BT_DB_SETTING_INVALID', `${where} replicas: "${item}" is neither host:port nor a postgres:// URL`, {
@@ -179,6 +183,15 @@ export function readLogParameters(config: Config, configFile = 'config.ini'): bo
   return readSetting(config, 'database', 'log_parameters', configFile);
 }
 
+/**
+ * The settings `create_db` and `migrate` connect with: `direct_url` when set
+ * (a transaction pooler cannot hold their advisory lock and session), the
+ * server's own target otherwise.
+ */
+export function sessionSettings(settings: DatabaseSettings): DatabaseSettings {
+  return settings.directTarget === undefined ? settings : { ...settings, target: settings.directTarget };
+}
+
 /** Describes the target for messages: host, port and database, never the password. */
 export function describeTarget(target: DatabaseTarget): string {
   return target.driver === 'pglite'
@@ -186,23 +199,23 @@ export function describeTarget(target: DatabaseTarget): string {
     : `PostgreSQL database "${target.name}" on ${target.host}:${target.port}`;
 }
 
-function postgresTargetFromUrl(url: string, where: string): PostgresTarget {
+function postgresTargetFromUrl(url: string, where: string, key = 'url'): PostgresTarget {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: url (or DATABASE_URL) is not a valid URL`, {
+    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: ${key === 'url' ? 'url (or DATABASE_URL)' : key} is not a valid URL`, {
       hint: 'write it as postgres://user:password@host:5432/name',
     });
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: url must start with postgres:// (got ${parsed.protocol}//)`, {
+    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: ${key} must start with postgres:// (got ${parsed.protocol}//)`, {
       hint: 'write it as postgres://user:password@host:5432/name',
     });
   }
   const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (name === '') {
-    throw new BackendtsError('BT_DB_SETTING_MISSING', `${where}: url has no database name`, {
+    throw new BackendtsError('BT_DB_SETTING_MISSING', `${where}: ${key} has no database name`, {
       hint: 'end the URL with /<database name>',
     });
   }

@@ -215,7 +215,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
   return cluster;
 }
 
-async function postgresUser(): Promise<{ uid: number; gid: number }> {
+/** The uid and gid of the `postgres` user, who owns what the server programs run on. */
+export async function postgresUser(): Promise<{ uid: number; gid: number }> {
   const [uid, gid] = await Promise.all([run('id', ['-u', CLUSTER_USER]), run('id', ['-g', CLUSTER_USER])]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
