@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNetworkingSettings } from '../../runtime/networking.js';
 import { readDatabaseSettings } from '../../runtime/db/index.js';
-import { serveFaults, type FaultServer } from '../faults/support/serve.js';
+import { Backendts } from '../../runtime/index.js';
+import { recordingLogger, serveFaults, type FaultServer } from '../faults/support/serve.js';
 import { waitFor } from '../faults/support/load.js';
 import { createTestDatabase, databaseSection, type TestDatabase } from './support.js';
 
@@ -62,6 +63,19 @@ describe.each(['postgres', 'pglite'] as const)('health routes on %s', (driver) =
     expect((await Promise.all(holding)).map((answer) => answer.status)).toEqual([200, 200]);
     expect(server.bp.context.db_engine.stats()).toEqual({ total: 1, idle: 1, waiting: 0 });
   }, 20_000);
+});
+
+describe('health routes without a database', () => {
+  it('answers ready as soon as the project answers', async () => {
+    const bp = new Backendts({ projectDir: PROJECT.dir, config: { apps: { active: [PROJECT.app] }, networking: { health: '/health' } }, logger: recordingLogger() });
+    const listening = await bp.listen({ host: '127.0.0.1', port: 0, signals: false });
+    try {
+      const response = await fetch(`${listening.url}/health/ready`);
+      expect([response.status, await response.json()]).toEqual([200, { status: 'ready' }]);
+    } finally {
+      await bp.close();
+    }
+  });
 });
 
 describe('health and replicas settings', () => {
