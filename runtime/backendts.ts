@@ -22,6 +22,7 @@ import { checkConfigSections } from './settings-table.js';
 import { loadApps, type LoadedApp } from './project.js';
 import type { Request } from './request.js';
 import { Router } from './router.js';
+import { healthRoutes } from './health.js';
 import {
   InFlightRequests,
   installSignalHandlers,
@@ -272,7 +273,12 @@ export class Backendts {
 
   async #build(): Promise<Runtime> {
     const apps = await loadApps(this.projectDir, this.config, this.configFile);
-    const router = Router.fromApps(apps);
+    const health = this.networking.health;
+    const router = Router.fromApps([
+      // Named after the setting, so a clash with an app's route says where these come from.
+      ...(health === undefined ? [] : [{ name: '[networking] health', app: { routes: healthRoutes(this, health, this.networking.healthTimeout) } }]),
+      ...apps,
+    ]);
     const errors = new ErrorRegistry(apps.map((loaded) => ({ app: loaded.name, errors: loaded.app.errors })));
     const configured = await loadConfiguredMiddlewares(this.projectDir, this.config, this.configFile);
     const middlewares = buildMiddlewareChain([...configured, ...this.#ownMiddlewares, ...apps.flatMap((loaded) => loaded.app.middlewares)]);

@@ -196,6 +196,8 @@ export interface RouteOptions<Schema extends DataHandler = DataHandler> {
   name?: string;
   /** Database options, read by the database layer. */
   db?: RouteDbOptions;
+  /** `false`: access logs leave this route's requests out (the health routes are marked so: probes every few seconds are noise). Default `true`. */
+  log?: boolean;
 }
 
 const METHOD = /^[A-Z]+$/;

@@ -58,7 +58,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions): Pr
   const name = `${target.name}_test_${worker}`;
   const url = new URL(target.url);
   url.pathname = `/${encodeURIComponent(name)}`;
-  const testSettings: DatabaseSettings = { ...settings, target: { ...target, name, url: url.toString() } };
+  const testSettings: DatabaseSettings = { ...settings, target: { ...target, name, url: url.toString() }, replicas: [] };
   const drop = () => dropPostgresDatabase(testSettings.target as typeof target, testSettings);
 
   await registerTypeScriptLoader(projectDir);

@@ -6,9 +6,11 @@
 export { setDatabaseHooks } from './set-database-hooks.js';
 export type { SetDatabaseHooksOptions } from './set-database-hooks.js';
 export { getDbEngine } from './engine.js';
-export type { DbEngine, PostgresDbEngine, PgliteDbEngine, GetDbEngineOptions } from './engine.js';
+export type { DbEngine, DbEngineStats, PostgresDbEngine, PgliteDbEngine, GetDbEngineOptions } from './engine.js';
+export type { ReplicaStats } from './replicas.js';
+export type { SlotCounts } from './transaction-slots.js';
 export { getDbSession, onCommit } from './get-db-session.js';
-export type { DbSessionGetter, GetDbSessionOptions, ScopeFunction } from './get-db-session.js';
+export type { DbSessionGetter, DbSessionOptions, GetDbSessionOptions, ScopeFunction } from './get-db-session.js';
 export type { TransactionMode } from './scope-session.js';
 export { readDatabaseSettings } from './settings.js';
 export type { DatabaseSettings, DatabaseTarget, IsolationLevel, ReadDatabaseSettingsOptions } from './settings.js';

@@ -30,9 +30,6 @@ export type DatabaseTarget =
       path: string;
     };
 
-/** A PostgreSQL target. */
-export type PostgresTarget = Extract<DatabaseTarget, { driver: 'postgres' }>;
-
 /** The `[database]` section, checked and with defaults filled in. */
 export interface DatabaseSettings {
   target: DatabaseTarget;
@@ -67,7 +64,12 @@ export interface DatabaseSettings {
   casing: ColumnCasing | undefined;
   /** Refuse to start while the database lacks some of the project's migrations (otherwise a warning). */
   requireMigrations: boolean;
+  /** Read replicas of the PostgreSQL primary (`replicas`), each with the primary's database and credentials unless its URL says otherwise. */
+  replicas: PostgresTarget[];
 }
+
+/** A PostgreSQL target. */
+export type PostgresTarget = Extract<DatabaseTarget, { driver: 'postgres' }>;
 
 /** Default folder of the embedded database, relative to the project. */
 export const DEFAULT_PGLITE_PATH = '.backendts/db';
@@ -119,6 +121,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     target = { driver: 'postgres', url: built.toString(), host: host ?? '127.0.0.1', port, name, username, password };
   }
 
+  const replicas = readReplicas(section.replicas, target, where);
   const ssl = section.ssl;
   const directTarget = section.direct_url === undefined ? undefined : postgresTargetFromUrl(section.direct_url, where, 'direct_url');
   return {
@@ -140,7 +143,35 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     extensions: section.extensions,
     casing: section.casing,
     requireMigrations: section.require_migrations,
+    replicas,
   };
+}
+
+/**
+ * `replicas`: one `host:port` (or `host`) or `postgres://` URL an item. A
+ * host takes the primary's database, user and password; a URL says its own.
+ * The embedded database has no replicas: listing some is an error, not a
+ * silent no-op, since reads would not go where the config says.
+ */
+function readReplicas(items: string[], primary: DatabaseTarget, where: string): PostgresTarget[] {
+  if (items.length === 0) return [];
+  if (primary.driver !== 'postgres') {
+    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where} replicas: the embedded database (PGlite) has no read replicas`, {
+      hint: 'remove replicas, or point [database] at a PostgreSQL server (host or url) whose replicas they are',
+    });
+  }
+  return items.map((item) => {
+    if (/^postgres(ql)?:\/\//.test(item)) return postgresTargetFromUrl(item, where, 'replicas');
+    const match = /^(\[[^\]]+\]|[^:/\s]+)(?::(\d{1,5}))?$/.exec(item);
+    if (!match || (match[2] !== undefined && Number(match[2]) > 65535)) {
+      throw new BackendtsError('BT_DB_SETTING_INVALID', `${where} replicas: "${item}" is neither host:port nor a postgres:// URL`, {
+        hint: 'write one replica a line, as host:port (it uses the primary\'s database, user and password) or postgres://user:password@host:port/name',
+      });
+    }
+    const url = new URL(primary.url);
+    url.host = match[2] === undefined ? `${match[1]}:5432` : `${match[1]}:${match[2]}`;
+    return { ...primary, url: url.toString(), host: match[1]!.replace(/^\[|\]$/g, ''), port: match[2] === undefined ? 5432 : Number(match[2]) };
+  });
 }
 
 /**

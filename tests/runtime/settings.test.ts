@@ -76,6 +76,8 @@ describe('[networking] values', () => {
       shutdownTimeout: 10_000,
       requestTimeout: 30_000,
       headersTimeout: 10_000,
+      health: undefined,
+      healthTimeout: 2_000,
     });
     expect(readNetworkingSettings({ networking: { shutdown_timeout: '2.5' } }).shutdownTimeout).toBe(2500);
   });
