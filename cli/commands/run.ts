@@ -29,7 +29,7 @@ export async function run(project: ProjectContext, options: RunOptions, output: 
   const port = readPort(options.port);
   const workers = readWorkers(options.workers);
   if (workers > 1 && cluster.isPrimary) {
-    refuseEmbeddedDatabase(project, workers);
+    checkBeforeForking(project, workers);
     return serveWithWorkers(workers, output);
   }
   const bp = await loadMainModule(project.projectDir);
@@ -39,9 +39,13 @@ export async function run(project: ProjectContext, options: RunOptions, output: 
   else output.info(`listening on ${listening.url} (Ctrl+C to stop)`);
 }
 
-/** Several processes on one embedded data folder would lose writes: refuse before forking. */
-function refuseEmbeddedDatabase(project: ProjectContext, workers: number): void {
+/**
+ * What would make every worker fail, refused once before forking: no app to
+ * serve, or an embedded data folder, which several processes would corrupt.
+ */
+function checkBeforeForking(project: ProjectContext, workers: number): void {
   const { config, file } = loadConfig(project.projectDir, { env: project.env });
+  requireActiveApps(config, file);
   const settings = readDatabaseSettings(config, { projectDir: project.projectDir, configFile: file });
   if (settings.target.driver === 'pglite') {
     throw new BackendtsError(

@@ -32,4 +32,8 @@ describe('no active app', () => {
   it('run refuses to serve no app', async () => {
     await expect(run({ projectDir, env: undefined }, {}, output)).rejects.toThrow(refusal('config.ini'));
   });
+
+  it('run --workers refuses before forking a worker', async () => {
+    await expect(run({ projectDir, env: undefined }, { workers: '2' }, output)).rejects.toThrow(refusal('config.ini'));
+  });
 });
