@@ -1,7 +1,7 @@
 /**
  * The `[networking]` section: where the server listens, which Host names it
- * answers to, the request body limit and how long a client may take to send
- * a request. Checked once, when the project instance is made, so a typo
+ * answers to, the request body limit, how long a client may take to send
+ * a request, and the access log. Checked once, when the project instance is made, so a typo
  * fails at start-up naming the setting.
  */
 import type { Config, ConfigValue } from './config.js';
@@ -25,6 +25,8 @@ export interface NetworkingSettings {
   requestTimeout: number;
   /** Milliseconds a client may take to send the headers; default 10 000; 0 is no limit. */
   headersTimeout: number;
+  /** One log line per request; default on, off when `NODE_ENV=test` or under vitest. */
+  accessLog: boolean;
 }
 
 export { DEFAULT_HEADERS_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT } from './settings-table.js';
@@ -53,7 +55,13 @@ export function readNetworkingSettings(config: Config, configFile = 'config.ini'
     shutdownTimeout: section.shutdown_timeout,
     requestTimeout,
     headersTimeout,
+    accessLog: section.access_log ?? !underTestRunner(),
   };
+}
+
+/** Tests read their own output: the access log would drown it, unless a test turns it on. */
+function underTestRunner(): boolean {
+  return process.env.NODE_ENV === 'test' || process.env.VITEST !== undefined;
 }
 
 /** Reads a size such as `1048576`, `512kb`, `10mb` or `1 GiB` (units are powers of 1024); `where` names it in the error. */

@@ -76,6 +76,8 @@ export const SETTINGS = {
     request_timeout: setting(duration, DEFAULT_REQUEST_TIMEOUT),
     /** Default: {@link DEFAULT_HEADERS_TIMEOUT}, or request_timeout when that is shorter. */
     headers_timeout: setting<number | undefined>(duration, undefined),
+    /** Default: on, off under a test runner (see readNetworkingSettings). */
+    access_log: setting<boolean | undefined>(yesNo, undefined),
   },
   database: {
     driver: setting<'postgres' | 'pglite' | undefined>(oneOf(['postgres', 'pglite'] as const), undefined),

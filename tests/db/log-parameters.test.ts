@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backendts, formatError, type Logger } from '../../runtime/index.js';
 import { setDatabaseHooks } from '../../runtime/db/index.js';
+import { logInto } from '../support/log-call.js';
 import { redactParameters } from '../../runtime/redact.js';
 import { call, createTestDatabase, databaseSection, FIXTURES, SHOP_SCHEMA, tag, type TestDatabase } from './support.js';
 
@@ -24,9 +25,9 @@ afterAll(async () => {
 function capturingLogger(): Logger & { text(): string } {
   const logged: unknown[] = [];
   return {
-    error: (message, error) => logged.push(message, error),
-    warn: (message) => logged.push(message),
-    info: (message) => logged.push(message),
+    error: logInto(({ message, error }) => void logged.push(message, error)),
+    warn: logInto(({ message }) => void logged.push(message)),
+    info: logInto(({ message }) => void logged.push(message)),
     text: () => logged.map((item) => (typeof item === 'string' ? item : inspect(item, { depth: Infinity, showHidden: true }))).join('\n'),
   };
 }
