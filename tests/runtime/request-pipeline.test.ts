@@ -62,7 +62,7 @@ describe('the request path', () => {
     expect(await fits.json()).toEqual({ status: 'success', data: { length: 3000 } });
     const tooLarge = await client.post('/upload', body(5000));
     expect(tooLarge.status).toBe(413);
-    expect((await tooLarge.json()).message).toBe('The request body is larger than 4096 bytes.');
+    expect(((await tooLarge.json()) as { message: string }).message).toBe('The request body is larger than 4096 bytes.');
   });
 
   it('refuses a bodyLimit that is not a size, naming the route', () => {
