@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Backendts, parseConfig, readNetworkingSettings, type Logger } from '../../runtime/index.js';
 import { createTestClient, type TestClient } from '../../testing/index.js';
 import { logInto, type LogCall } from '../support/log-call.js';
@@ -73,6 +73,18 @@ describe('the access log', () => {
     expect(readNetworkingSettings(config('')).accessLog).toBe(false);
     expect(readNetworkingSettings(config('access_log = on')).accessLog).toBe(true);
     expect(() => readNetworkingSettings(config('access_log = loud'))).toThrow('config.ini [networking] access_log: "loud" is not a yes/no value');
+  });
+
+  it('is on by default outside a test runner', () => {
+    vi.stubEnv('VITEST', undefined);
+    vi.stubEnv('NODE_ENV', 'production');
+    try {
+      expect(readNetworkingSettings(config('')).accessLog).toBe(true);
+      vi.stubEnv('NODE_ENV', 'test');
+      expect(readNetworkingSettings(config('')).accessLog).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('still sets x-request-id when the access log is off', async () => {
