@@ -1,8 +1,8 @@
 /**
  * The `[networking]` section: where the server listens, which Host names it
- * answers to, the request body limit, how long a client may take to send
- * a request, and the access log. Checked once, when the project instance is made, so a typo
- * fails at start-up naming the setting.
+ * answers to, the request body limit, how long a client may take to send a
+ * request, and the access log. Checked once, when the project instance is
+ * made, so a typo fails at start-up naming the setting.
  */
 import type { Config, ConfigValue } from './config.js';
 import { BackendtsError } from './errors.js';
