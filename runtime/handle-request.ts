@@ -81,7 +81,6 @@ export function handleRequest(runtime: Runtime, req: IncomingMessage, res: Serve
   try {
     const made = (request = new Request(runtime.bp, req, runtime.requestIds.of(req.headers['x-request-id'])));
     if (runtime.accessLog) made[receivedAt] = performance.now();
-    res.setHeader('x-request-id', made.id);
     res.once('close', () => {
       if (!res.writableFinished) made[clientGone]();
     });
@@ -167,6 +166,8 @@ function send(runtime: Runtime, request: Request, res: ServerResponse, response:
     let written: Promise<void> | undefined;
     try {
       if (runtime.closing()) res.setHeader('connection', 'close');
+      // In the response's own headers: res.setHeader() would make node:http copy every header of the response once more.
+      response.headers['x-request-id'] = request.id;
       written = startResponse(res, response, request.method === 'HEAD' ? HEAD : undefined);
     } catch (sendError) {
       return sendFailed(runtime, request, res, response, error, sendError);
@@ -195,6 +196,7 @@ async function sendFailed(
   if (!res.headersSent && !request.clientGone) {
     // Failed before a byte went out (a File that vanished, a header value node:http refuses): answer with the error.
     response = runtime.errors.render(sendError);
+    response.headers['x-request-id'] = request.id;
     await writeResponse(res, response).catch(() => res.destroy());
   } else {
     res.destroy();
