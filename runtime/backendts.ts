@@ -187,7 +187,7 @@ export class Backendts {
     this.#server = started.server;
     // The server is up: a failing handler cannot undo that, so it is logged and serving goes on.
     await this.#hooks.run('listening', { bp: this, ...started.address }).catch((error: unknown) => {
-      this.logger.error(`${this.projectDir}: a "listening" handler failed (the server is serving)`, error);
+      this.logger.error({ err: error }, `${this.projectDir}: a "listening" handler failed (the server is serving)`);
     });
     if (options.signals !== false) {
       this.#removeSignalHandlers = installSignalHandlers((signal) => {
