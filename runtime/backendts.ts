@@ -17,10 +17,11 @@ import { createHostCheck } from './hosts.js';
 import { buildMiddlewareChain, loadConfiguredMiddlewares, type Middleware } from './middlewares.js';
 import { readLogParameters } from './db/settings.js';
 import { readNetworkingSettings, type NetworkingSettings } from './networking.js';
-import { redactParameters } from './redact.js';
+import { consoleLogger, redactingLogger, type Logger } from './logger.js';
 import { checkConfigSections } from './settings-table.js';
 import { loadApps, type LoadedApp } from './project.js';
 import type { Request } from './request.js';
+import { RequestIds } from './request-id.js';
 import { Router } from './router.js';
 import { healthRoutes } from './health.js';
 import {
@@ -33,16 +34,6 @@ import {
   type Listening,
 } from './server.js';
 
-/** Where the runtime writes what went wrong (a failed hook, a 500's stack). */
-export interface Logger {
-  /** An error, with the thrown value when there is one. */
-  error(message: string, error?: unknown): void;
-  /** Something worth knowing that did not fail a request. */
-  warn(message: string): void;
-  /** Progress (listening, shutting down). */
-  info(message: string): void;
-}
-
 /** Options of {@link Backendts}. */
 export interface BackendtsOptions {
   /**
@@ -54,23 +45,8 @@ export interface BackendtsOptions {
   env?: string;
   /** The config to use instead of reading a file (tests, embedding). */
   config?: Config;
-  /** Where errors and progress go; defaults to the console. */
+  /** Where errors, progress and the access log go; defaults to the console. A pino logger fits as it is. */
   logger?: Logger;
-}
-
-const consoleLogger: Logger = {
-  error: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
-  warn: (message) => console.warn(message),
-  info: (message) => console.info(message),
-};
-
-/** A logger that gets errors without their SQL parameter values (`[database] log_parameters = false`). */
-function redactingLogger(logger: Logger): Logger {
-  return {
-    error: (message, error) => (error === undefined ? logger.error(message) : logger.error(message, redactParameters(error))),
-    warn: (message) => logger.warn(message),
-    info: (message) => logger.info(message),
-  };
 }
 
 /** The project instance (Backendpy's `Backendpy`). */
@@ -212,7 +188,7 @@ export class Backendts {
     this.#server = started.server;
     // The server is up: a failing handler cannot undo that, so it is logged and serving goes on.
     await this.#hooks.run('listening', { bp: this, ...started.address }).catch((error: unknown) => {
-      this.logger.error(`${this.projectDir}: a "listening" handler failed (the server is serving)`, error);
+      this.logger.error({ err: error }, `${this.projectDir}: a "listening" handler failed (the server is serving)`);
     });
     if (options.signals !== false) {
       this.#removeSignalHandlers = installSignalHandlers((signal) => {
@@ -220,7 +196,7 @@ export class Backendts {
         this.close().then(
           () => process.exit(0),
           (error: unknown) => {
-            this.logger.error('shutdown failed', error);
+            this.logger.error({ err: error }, 'shutdown failed');
             process.exit(1);
           },
         );
@@ -252,7 +228,7 @@ export class Backendts {
     }
     if (!this.#started) return;
     const errors = await runAll(this.#hooks.list('shutdown'), { bp: this });
-    for (const error of errors) this.logger.error('a shutdown hook failed', error);
+    for (const error of errors) this.logger.error({ err: error }, 'a shutdown hook failed');
     if (errors.length > 0) throw errors[0];
   }
 
@@ -293,6 +269,8 @@ export class Backendts {
       hostCheck: createHostCheck(this.networking.allowedHosts),
       maxBodySize: this.networking.maxBodySize,
       logger: this.logger,
+      accessLog: this.networking.accessLog,
+      requestIds: new RequestIds(),
       current: this.#current,
       inFlight: this.#inFlight,
       closing: () => this.#closing !== undefined,
@@ -327,7 +305,7 @@ export class Backendts {
     this.#start().then(
       (ready) => handleRequest(ready, req, res),
       (error: unknown) => {
-        this.logger.error(`${this.projectDir}: the project failed to start, so a request got 500`, error);
+        this.logger.error({ err: error }, `${this.projectDir}: the project failed to start, so a request got 500`);
         refuseRequest(res, 500);
       },
     );

@@ -1,17 +1,21 @@
 /**
  * The per-request path, top to bottom:
  *
- *   receive → request_start → allowed host → body → request middlewares
- *   → route + data handler → handler middlewares → handler
- *   → response middlewares → success_response (or exception_response)
- *   → send → request_end
+ *   receive → request_start → allowed host → request middlewares → route
+ *   → body (under the route's limit) → data handler → handler middlewares
+ *   → handler → response middlewares → success_response
+ *   (or: error response → response middlewares → exception_response)
+ *   → send → access log → request_end
+ *
+ * The body is read only once a route matched: a 404, a 405 or an automatic
+ * OPTIONS answer never buffers one.
  *
  * Whatever happens, the client gets one response (unless it left) and
  * `request_end` runs exactly once, after the response was sent, the send
  * failed, or the client went away. Nothing thrown here escapes to node:http.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Backendts, Logger } from './backendts.js';
+import type { Backendts } from './backendts.js';
 import type { CurrentRequest } from './current-request.js';
 import { ExceptionResponse, isExceptionResponse, predefinedErrors } from './error-list.js';
 import type { ErrorRegistry } from './error-registry.js';
@@ -27,8 +31,10 @@ import { readBody } from './body.js';
 import { asClientFault } from './db/faults.js';
 import { isBackendtsError } from './errors.js';
 import { collectInput, validateData } from './data-handler.js';
-import { clientGone, committing, Request } from './request.js';
-import { startResponse, writeResponse, type HttpResponse } from './responses.js';
+import type { Logger } from './logger.js';
+import { clientGone, committing, receivedAt, Request } from './request.js';
+import type { RequestIds } from './request-id.js';
+import { HttpResponse, startResponse, writeResponse } from './responses.js';
 import type { Route } from './routes.js';
 import type { Router } from './router.js';
 import type { InFlightRequests } from './server.js';
@@ -43,6 +49,9 @@ export interface Runtime {
   hostCheck: HostCheck;
   maxBodySize: number;
   logger: Logger;
+  /** `[networking] access_log`. */
+  accessLog: boolean;
+  requestIds: RequestIds;
   current: CurrentRequest;
   inFlight: InFlightRequests;
   /** True once `close()` was called: responses then ask clients to close their connection. */
@@ -70,7 +79,8 @@ export function handleRequest(runtime: Runtime, req: IncomingMessage, res: Serve
   let pending: Step<void>;
   let request: Request | undefined;
   try {
-    const made = (request = new Request(runtime.bp, req));
+    const made = (request = new Request(runtime.bp, req, runtime.requestIds.of(req.headers['x-request-id'])));
+    if (runtime.accessLog) made[receivedAt] = performance.now();
     res.once('close', () => {
       if (!res.writableFinished) made[clientGone]();
     });
@@ -99,7 +109,7 @@ function ended(runtime: Runtime, request: Request | undefined): void {
 
 /** Only a bug in the framework gets here; the client still gets an answer. */
 function unexpected(runtime: Runtime, res: ServerResponse, error: unknown): void {
-  runtime.logger.error('backendts: unexpected failure while handling a request', error);
+  runtime.logger.error({ err: error }, 'backendts: unexpected failure while handling a request');
   if (!res.headersSent) refuseRequest(res, 500);
   else res.destroy();
 }
@@ -156,6 +166,8 @@ function send(runtime: Runtime, request: Request, res: ServerResponse, response:
     let written: Promise<void> | undefined;
     try {
       if (runtime.closing()) res.setHeader('connection', 'close');
+      // In the response's own headers: res.setHeader() would make node:http copy every header of the response once more.
+      response.headers['x-request-id'] = request.id;
       written = startResponse(res, response, request.method === 'HEAD' ? HEAD : undefined);
     } catch (sendError) {
       return sendFailed(runtime, request, res, response, error, sendError);
@@ -179,11 +191,12 @@ async function sendFailed(
   sendError: unknown,
 ): Promise<void> {
   if (!isExceptionResponse(sendError) && !request.clientGone) {
-    runtime.logger.error(`${request.method} ${request.path}: sending the response failed`, sendError);
+    runtime.logger.error({ err: sendError, request_id: request.id }, `${request.method} ${request.path}: sending the response failed`);
   }
   if (!res.headersSent && !request.clientGone) {
     // Failed before a byte went out (a FileResponse that vanished, a header value node:http refuses): answer with the error.
     response = runtime.errors.render(sendError);
+    response.headers['x-request-id'] = request.id;
     await writeResponse(res, response).catch(() => res.destroy());
   } else {
     res.destroy();
@@ -191,25 +204,44 @@ async function sendFailed(
   await end(runtime, request, response, error ?? sendError);
 }
 
-/** Runs `request_end`; its failures are logged, never sent. */
+/** Writes the access log line, then runs `request_end`; its failures are logged, never sent. */
 function end(runtime: Runtime, request: Request, response: HttpResponse, error: unknown): Step<void> {
+  if (runtime.accessLog && request.route?.options.accessLog !== false) logAccess(runtime, request, response);
   const onEnd = runtime.hooks.list('request_end');
   if (onEnd.length === 0) return undefined;
   const args = error === undefined ? { request, response } : { request, response, error };
   return then(runAll(onEnd, args), (failures) => {
-    for (const failure of failures) runtime.logger.error(`${request.method} ${request.path}: a request_end hook failed`, failure);
+    for (const failure of failures) logFailure(runtime, request, failure, 'a request_end hook failed');
   });
+}
+
+/** One structured line per request; `url` is the path and query string as sent. */
+function logAccess(runtime: Runtime, request: Request, response: HttpResponse): void {
+  const fields: Record<string, unknown> = {
+    method: request.method,
+    url: request.url,
+    status: response.status,
+    duration_ms: Math.round((performance.now() - request[receivedAt]) * 1000) / 1000,
+    request_id: request.id,
+  };
+  // The status was never sent: say so rather than let the line claim it.
+  if (request.clientGone) fields.client_gone = true;
+  runtime.logger.info(fields, 'request completed');
+}
+
+function logFailure(runtime: Runtime, request: Request, error: unknown, what: string): void {
+  runtime.logger.error({ err: error, request_id: request.id }, `${request.method} ${request.path}: ${what}`);
 }
 
 /** From `request_start` to the response middlewares: the response to send, or a throw. */
 function produce(runtime: Runtime, request: Request): Step<HttpResponse> {
   const onStart = runtime.hooks.list('request_start');
-  if (onStart.length === 0) return receive(runtime, request);
-  return then(runEach(onStart, { request }), () => receive(runtime, request));
+  if (onStart.length === 0) return admit(runtime, request);
+  return then(runEach(onStart, { request }), () => admit(runtime, request));
 }
 
-/** Host check, path check, body. */
-function receive(runtime: Runtime, request: Request): Step<HttpResponse> {
+/** Refuses a Host the project does not answer to, and a malformed path. */
+function admit(runtime: Runtime, request: Request): Step<HttpResponse> {
   const headers = request.headers;
   if (!runtime.hostCheck(headers.host, headers['x-forwarded-host'] as string | undefined)) {
     throw new ExceptionResponse('disallowed_host', {
@@ -217,32 +249,47 @@ function receive(runtime: Runtime, request: Request): Step<HttpResponse> {
     });
   }
   request.checkPath();
-  // No body announced: skip the read entirely.
-  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return route(runtime, request);
-  return readBody(request.raw, { limit: runtime.maxBodySize }).then((body) => {
-    request.body = body;
-    return route(runtime, request);
-  });
+  return beforeRouting(runtime, request);
 }
 
-/** Request middlewares, then the route and its data handler. */
-function route(runtime: Runtime, request: Request): Step<HttpResponse> {
+/** The request middlewares: they may rewrite the path, or answer at once (no route, no body). */
+function beforeRouting(runtime: Runtime, request: Request): Step<HttpResponse> {
   const chain = runtime.middlewares;
-  if (chain.request.length === 0) return dispatch(runtime, request);
-  return runRequestMiddlewares(chain, request).then((early) => early ?? dispatch(runtime, request));
+  if (chain.request.length === 0) return matchRoute(runtime, request);
+  return runRequestMiddlewares(chain, request).then((early) => early ?? matchRoute(runtime, request));
 }
 
-function dispatch(runtime: Runtime, request: Request): Step<HttpResponse> {
+/** Finds the route; no route is a 404, a wrong method a 405, both with no body read. */
+function matchRoute(runtime: Runtime, request: Request): Step<HttpResponse> {
   const match = runtime.router.match(request.method, request.path);
   if (match.route === undefined) {
     if (match.methodNotAllowed) {
-      throw new ExceptionResponse('method_not_allowed', { headers: { allow: match.allowed.join(', ') } });
+      const allow = match.allowed.join(', ');
+      // No route of the path handles OPTIONS: answer with its methods (a CORS preflight gets its headers from the response middlewares).
+      if (request.method === 'OPTIONS') return afterHandler(runtime, request, new HttpResponse(null, { status: 204, headers: { allow } }));
+      throw new ExceptionResponse('method_not_allowed', { headers: { allow } });
     }
     throw new ExceptionResponse('not_found');
   }
   const route = match.route;
   request.route = route;
   request.urlVars = match.urlVars;
+  return receiveBody(runtime, request, route);
+}
+
+/** Reads the body under the route's `bodyLimit` (else `[networking] max_body_size`). */
+function receiveBody(runtime: Runtime, request: Request, route: Route): Step<HttpResponse> {
+  const headers = request.headers;
+  // No body announced: skip the read entirely.
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return cleanData(runtime, request, route);
+  return readBody(request.raw, { limit: route.bodyLimit ?? runtime.maxBodySize }).then((body) => {
+    request.body = body;
+    return cleanData(runtime, request, route);
+  });
+}
+
+/** The route's data handler, when it has one: its output becomes `request.cleanedData`. */
+function cleanData(runtime: Runtime, request: Request, route: Route): Step<HttpResponse> {
   if (route.options.dataHandler === undefined) return callHandler(runtime, request, route);
   const input = collectInput({ query: request.query, body: request.body, urlVars: request.urlVars });
   return validateData(route.options.dataHandler, input).then((cleaned) => {
@@ -251,7 +298,7 @@ function dispatch(runtime: Runtime, request: Request): Step<HttpResponse> {
   });
 }
 
-/** Handler middlewares, the handler, then the response middlewares. */
+/** Handler middlewares, then the handler. */
 function callHandler(runtime: Runtime, request: Request, route: Route): Step<HttpResponse> {
   const chain = runtime.middlewares;
   const handler = chain.handler.length > 0 ? runHandlerMiddlewares(chain, request, route.handler) : route.handler;
@@ -262,28 +309,41 @@ function callHandler(runtime: Runtime, request: Request, route: Route): Step<Htt
           `the handler of ${request.method} ${route.options.name ?? String(route.path)} returned ${describe(response)} instead of a response (e.g. new Success(data))`,
         );
       }
-      return chain.response.length > 0 ? runResponseMiddlewares(chain, request, response) : response;
+      return afterHandler(runtime, request, response);
     }),
   );
 }
 
+/** The response middlewares. */
+function afterHandler(runtime: Runtime, request: Request, response: HttpResponse): Step<HttpResponse> {
+  const chain = runtime.middlewares;
+  return chain.response.length > 0 ? runResponseMiddlewares(chain, request, response) : response;
+}
+
 /**
- * The error response for anything thrown, after the `exception_response`
- * hooks. Hooks that fail are logged; the error response stands.
+ * The error response for anything thrown, through the response middlewares
+ * (so CORS headers reach a 404 or a 500 too), then the `exception_response`
+ * hooks. A middleware or hook that fails is logged; the error response stands.
  */
 async function failed(runtime: Runtime, request: Request, error: unknown): Promise<HttpResponse> {
   const known = isExceptionResponse(error) && (error.errorCode !== undefined || runtime.errors.get(error.code) !== undefined);
   if (!known) {
     // Internals go to the log, never to the client.
-    runtime.logger.error(`${request.method} ${request.path}: ${describeFailure(error)}`, error);
+    logFailure(runtime, request, error, describeFailure(error));
   }
-  const response = runtime.errors.render(error);
+  let response: HttpResponse = runtime.errors.render(error);
+  if (runtime.middlewares.response.length > 0) {
+    try {
+      response = await runResponseMiddlewares(runtime.middlewares, request, response);
+    } catch (middlewareError) {
+      logFailure(runtime, request, middlewareError, 'a response middleware failed on the error response (sent without it)');
+      response = runtime.errors.render(error);
+    }
+  }
   const onException = runtime.hooks.list('exception_response');
   if (onException.length > 0) {
     const failures = await runAll(onException, { request, error, response });
-    for (const failure of failures) {
-      runtime.logger.error(`${request.method} ${request.path}: an exception_response hook failed`, failure);
-    }
+    for (const failure of failures) logFailure(runtime, request, failure, 'an exception_response hook failed');
   }
   return response;
 }

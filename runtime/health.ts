@@ -7,7 +7,7 @@
  *                       pool's counts (`engine.stats()`)
  *
  * Neither opens a request transaction (`transaction: false`), so a full pool
- * never makes them wait for a slot; both are marked `log: false` for access
+ * never makes them wait for a slot; both are marked `accessLog: false` for access
  * logs. A project without a database engine is ready as soon as it answers.
  */
 import type { Backendts } from './backendts.js';
@@ -17,7 +17,7 @@ import { Route } from './routes.js';
 
 /** The two health routes under `prefix`, reading the engine from `bp.context` at request time. */
 export function healthRoutes(bp: Backendts, prefix: string, timeout: number): Route[] {
-  const options = { name: 'health', log: false, db: { transaction: false as const } };
+  const options = { name: 'health', accessLog: false, db: { transaction: false as const } };
   const live = new Route(`${prefix}/live`, 'GET', () => new JsonResponse({ status: 'live' }), options);
   const ready = new Route(
     `${prefix}/ready`,

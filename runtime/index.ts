@@ -6,7 +6,8 @@
 
 // The project instance, its lifecycle and serving.
 export { Backendts } from './backendts.js';
-export type { BackendtsOptions, Logger } from './backendts.js';
+export type { BackendtsOptions } from './backendts.js';
+export type { LogFields, LogFn, Logger } from './logger.js';
 export type { CloseOptions, ListenOptions, Listening, ListeningAddress } from './server.js';
 export type { Context } from './context.js';
 export { Hooks } from './hooks.js';

@@ -1,8 +1,8 @@
 /**
  * The `[networking]` section: where the server listens, which Host names it
- * answers to, the request body limit and how long a client may take to send
- * a request. Checked once, when the project instance is made, so a typo
- * fails at start-up naming the setting.
+ * answers to, the request body limit, how long a client may take to send a
+ * request, and the access log. Checked once, when the project instance is
+ * made, so a typo fails at start-up naming the setting.
  */
 import type { Config, ConfigValue } from './config.js';
 import { BackendtsError } from './errors.js';
@@ -29,6 +29,8 @@ export interface NetworkingSettings {
   health: string | undefined;
   /** Milliseconds `/health/ready` waits for the database's answer before it says 503; default 2 000. */
   healthTimeout: number;
+  /** One log line per request; default on, off when `NODE_ENV=test` or under vitest. */
+  accessLog: boolean;
 }
 
 export { DEFAULT_HEADERS_TIMEOUT, DEFAULT_HEALTH_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT } from './settings-table.js';
@@ -59,7 +61,13 @@ export function readNetworkingSettings(config: Config, configFile = 'config.ini'
     headersTimeout,
     health: section.health,
     healthTimeout: section.health_timeout,
+    accessLog: section.access_log ?? !underTestRunner(),
   };
+}
+
+/** Tests read their own output: the access log would drown it, unless a test turns it on. */
+function underTestRunner(): boolean {
+  return process.env.NODE_ENV === 'test' || process.env.VITEST !== undefined;
 }
 
 /** Reads a size such as `1048576`, `512kb`, `10mb` or `1 GiB` (units are powers of 1024); `where` names it in the error. */

@@ -12,6 +12,9 @@ import type { Route } from './routes.js';
 /** Internal: called by the request path when the client has gone away. */
 export const clientGone = Symbol('backendts.clientGone');
 
+/** Internal: when the request arrived (see {@link Request}). */
+export const receivedAt = Symbol('backendts.receivedAt');
+
 /** Internal: set by the request path once the request's `success_response` hooks (its commit) started. */
 export const committing = Symbol('backendts.committing');
 
@@ -21,6 +24,8 @@ const NO_VARS: UrlVars = Object.freeze({}) as UrlVars;
 export class Request {
   /** The project instance serving the request (`request.app.context.db_session()`). */
   readonly app: Backendts;
+  /** The request id: the client's `x-request-id` when it is a short token, else one made for it; sent back as `x-request-id`. */
+  readonly id: string;
   /** The HTTP method, in upper case. */
   readonly method: string;
   /** The request target as sent: path and query string (`/users?page=2`). */
@@ -29,7 +34,11 @@ export class Request {
   path: string;
   /** The request headers (lower-case names). */
   readonly headers: IncomingHttpHeaders;
-  /** The parsed body: JSON value, form object, text, Buffer, or undefined when there is none. Read before routing. */
+  /**
+   * The parsed body: JSON value, form object, text, Buffer, or undefined when
+   * there is none. Read once the route is known (under its `bodyLimit`), so
+   * request middlewares, which run before routing, see it undefined.
+   */
   body: unknown = undefined;
   /** Variables taken from the path by the route (`/users/<id:int>` gives `{ id: 42 }`). */
   urlVars: UrlVars = NO_VARS;
@@ -41,6 +50,8 @@ export class Request {
   readonly raw: IncomingMessage;
   /** Internal: see {@link committing}. */
   [committing] = false;
+  /** Internal: `performance.now()` when the request arrived, for the access log (0 when it is off). */
+  [receivedAt] = 0;
 
   #rawQuery: string;
   #query: QueryValues | undefined;
@@ -49,9 +60,10 @@ export class Request {
   #gone = false;
   #pathError: unknown;
 
-  constructor(app: Backendts, raw: IncomingMessage) {
+  constructor(app: Backendts, raw: IncomingMessage, id: string) {
     this.app = app;
     this.raw = raw;
+    this.id = id;
     this.method = raw.method ?? 'GET';
     this.url = raw.url ?? '/';
     this.headers = raw.headers;

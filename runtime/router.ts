@@ -63,7 +63,9 @@ export class Router {
   /**
    * The route for `method` and an already percent-decoded `path` (no query
    * string). A static path wins over a dynamic one; dynamic paths are tried
-   * in the order they were added. HEAD falls back to GET.
+   * in the order they were added. HEAD falls back to GET. `allowed` lists
+   * OPTIONS too, which the request path answers for a path with no OPTIONS
+   * route.
    */
   match(method: string, path: string): RouteMatch {
     let allowed: string[] | undefined;
@@ -93,8 +95,9 @@ export class Router {
       if (route !== undefined) return { route, urlVars };
       allowed = allowed === undefined ? candidate.allowed : [...new Set([...allowed, ...candidate.allowed])];
     }
+    if (allowed === undefined) return NOT_FOUND;
     // A copy: the caller may change it, and the entry's list is shared.
-    return allowed === undefined ? NOT_FOUND : { methodNotAllowed: true, allowed: [...allowed] };
+    return { methodNotAllowed: true, allowed: allowed.includes('OPTIONS') ? [...allowed] : [...allowed, 'OPTIONS'] };
   }
 
   private addAll(routes: Iterable<Routes | Route>, app: string | undefined): void {

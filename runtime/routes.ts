@@ -10,6 +10,7 @@ import { isStandardSchema } from './data-handler.js';
 import type { PathVars } from './path-vars.js';
 import type { UrlVars } from './router.js';
 import type { HttpResponse } from './responses.js';
+import { size } from './setting-values.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
 /** A route path: a pattern (`/users/<id:int>`), a RegExp with named groups, or a regex source starting with `^`. */
@@ -196,8 +197,13 @@ export interface RouteOptions<Schema extends DataHandler = DataHandler> {
   name?: string;
   /** Database options, read by the database layer. */
   db?: RouteDbOptions;
-  /** `false`: access logs leave this route's requests out (the health routes are marked so: probes every few seconds are noise). Default `true`. */
-  log?: boolean;
+  /**
+   * Largest request body this route accepts, in bytes or with a unit
+   * (`'10mb'`, `'512kb'`), instead of `[networking] max_body_size`.
+   */
+  bodyLimit?: number | string;
+  /** `false` leaves the route's requests out of the access log (health checks, metrics). */
+  accessLog?: boolean;
 }
 
 const METHOD = /^[A-Z]+$/;
@@ -217,6 +223,8 @@ export class Route<Schema extends DataHandler = DataHandler, Path extends RouteP
   readonly options: RouteOptions<Schema>;
   /** The path, compiled for the router. */
   readonly compiled: CompiledPath;
+  /** `options.bodyLimit` in bytes; undefined: `[networking] max_body_size` applies. */
+  readonly bodyLimit: number | undefined;
 
   constructor(
     path: Path,
@@ -242,10 +250,22 @@ export class Route<Schema extends DataHandler = DataHandler, Path extends RouteP
         hint: 'pass a zod, valibot or arktype schema, or any object with a `~standard` property (Standard Schema V1)',
       });
     }
+    this.bodyLimit = options.bodyLimit === undefined ? undefined : readBodyLimit(options.bodyLimit, `Route ${list.join(',')} ${this.compiled.source}`);
     this.methods = [...new Set(list)];
     this.handler = handler as Handler<CleanedData<Schema>>;
     this.options = options;
   }
+}
+
+/** A route's `bodyLimit`, read by the same rule as `[networking] max_body_size`. */
+function readBodyLimit(limit: number | string, route: string): number {
+  const written = typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 0 ? String(limit) : limit;
+  if (typeof written !== 'string') {
+    throw new BackendtsError('BT_ROUTE_BODY_LIMIT', `${route}: bodyLimit ${String(limit)} is not a size`, {
+      hint: "give a whole number of bytes or a size with a unit, e.g. bodyLimit: '10mb'",
+    });
+  }
+  return size(written, { label: `${route}: bodyLimit`, code: 'BT_ROUTE_BODY_LIMIT' });
 }
 
 /** A collection of routes, as an app declares them. */

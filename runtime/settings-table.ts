@@ -82,6 +82,8 @@ export const SETTINGS = {
     headers_timeout: setting<number | undefined>(duration, undefined),
     health: setting<string | undefined>(healthPrefix, undefined),
     health_timeout: setting(duration, DEFAULT_HEALTH_TIMEOUT),
+    /** Default: on, off under a test runner (see readNetworkingSettings). */
+    access_log: setting<boolean | undefined>(yesNo, undefined),
   },
   database: {
     driver: setting<'postgres' | 'pglite' | undefined>(oneOf(['postgres', 'pglite'] as const), undefined),

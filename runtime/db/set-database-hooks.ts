@@ -76,7 +76,7 @@ export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions
       mode: (key) => routeMode(key as Request),
       label: (key) => describeRequest(key as Request),
       signal: (key) => (key as Request).signal,
-      report: (error) => bp.logger.error(`backendts: a statement was refused and nothing handled the refusal: ${error.message}`, error),
+      report: (error) => bp.logger.error({ err: error }, `backendts: a statement was refused and nothing handled the refusal: ${error.message}`),
     });
     bp.context.db_engine = engine;
     bp.context.db_session = getter;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backendts, type Logger } from '../../runtime/index.js';
 import { formatError } from '../../runtime/errors.js';
 import { setDatabaseHooks } from '../../runtime/db/index.js';
+import { logInto } from '../support/log-call.js';
 import { redactParameters } from '../../runtime/redact.js';
 import { call, createTestDatabase, databaseSection, FIXTURES, SHOP_SCHEMA, tag, type TestDatabase } from './support.js';
 
@@ -25,9 +26,9 @@ afterAll(async () => {
 function capturingLogger(): Logger & { text(): string } {
   const logged: unknown[] = [];
   return {
-    error: (message, error) => logged.push(message, error),
-    warn: (message) => logged.push(message),
-    info: (message) => logged.push(message),
+    error: logInto(({ message, error }) => void logged.push(message, error)),
+    warn: logInto(({ message }) => void logged.push(message)),
+    info: logInto(({ message }) => void logged.push(message)),
     text: () => logged.map((item) => (typeof item === 'string' ? item : inspect(item, { depth: Infinity, showHidden: true }))).join('\n'),
   };
 }

@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import { Backendts, type Logger } from '../../runtime/index.js';
 import type { ConfigSection } from '../../runtime/config.js';
 import { setDatabaseHooks } from '../../runtime/db/index.js';
+import { logInto } from '../support/log-call.js';
 
 declare module '../../runtime/context.js' {
   interface Context {
@@ -85,7 +86,7 @@ export function databaseSection(driver: 'postgres' | 'pglite', database: string 
 /** A logger that keeps errors instead of printing them. */
 export function quietLogger(): Logger & { errors: unknown[] } {
   const errors: unknown[] = [];
-  return { errors, error: (_message, error) => errors.push(error), warn: () => {}, info: () => {} };
+  return { errors, error: logInto(({ error }) => void errors.push(error)), warn: () => {}, info: () => {} };
 }
 
 /** The shop project, served with setDatabaseHooks on a free port. */

@@ -141,7 +141,7 @@ describe('Router', () => {
 
   it('treats an <x:int> too large for a safe integer as no match', () => {
     expect(found(router, 'DELETE', '/users/99999999999999999999').urlVars).toEqual({ name: '99999999999999999999' });
-    expect(router.match('GET', '/users/99999999999999999999')).toEqual({ methodNotAllowed: true, allowed: ['DELETE'] });
+    expect(router.match('GET', '/users/99999999999999999999')).toEqual({ methodNotAllowed: true, allowed: ['DELETE', 'OPTIONS'] });
   });
 
   it('prefers a static path over a pattern that also matches it', () => {
@@ -167,20 +167,20 @@ describe('Router', () => {
   it('answers not found for unknown paths and method not allowed (with the allowed methods) for known ones', () => {
     expect(router.match('GET', '/nowhere')).toEqual({ notFound: true });
     expect(router.match('GET', '/users')).toEqual({ notFound: true });
-    expect(router.match('GET', '/items')).toEqual({ methodNotAllowed: true, allowed: ['POST', 'PUT'] });
-    expect(router.match('POST', '/hello-world')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD'] });
+    expect(router.match('GET', '/items')).toEqual({ methodNotAllowed: true, allowed: ['POST', 'PUT', 'OPTIONS'] });
+    expect(router.match('POST', '/hello-world')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD', 'OPTIONS'] });
   });
 
   it('lists the methods of every path that matches when none allows the method', () => {
-    expect(router.match('PUT', '/users/42')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD', 'DELETE'] });
-    expect(router.match('PUT', '/users/me')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD', 'DELETE'] });
+    expect(router.match('PUT', '/users/42')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD', 'DELETE', 'OPTIONS'] });
+    expect(router.match('PUT', '/users/me')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD', 'DELETE', 'OPTIONS'] });
   });
 
   it('hands out an allowed list the caller may change without harm', () => {
     const first = router.match('POST', '/hello-world');
     if (!first.methodNotAllowed) throw new Error('expected method not allowed');
     first.allowed.push('PATCH');
-    expect(router.match('POST', '/hello-world')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD'] });
+    expect(router.match('POST', '/hello-world')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD', 'OPTIONS'] });
   });
 
   it('answers HEAD with the GET route unless a HEAD route exists', () => {
@@ -188,7 +188,7 @@ describe('Router', () => {
     expect(found(router, 'HEAD', '/users/5').urlVars).toEqual({ id: 5 });
     const own = new Router([new Routes().get('/x', handler('get')).route('/x', 'HEAD', handler('head'))]);
     expect(found(own, 'HEAD', '/x').label).toBe('head');
-    expect(own.match('POST', '/x')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD'] });
+    expect(own.match('POST', '/x')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'HEAD', 'OPTIONS'] });
   });
 
   it('gives each match its own urlVars object', () => {
@@ -240,7 +240,7 @@ describe('Router conflicts', () => {
       { name: 'b', app: { routes: [new Routes().post('/x', handler('post'))] } },
     ]);
     expect(found(router, 'POST', '/x').label).toBe('post');
-    expect(router.match('PUT', '/x')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'POST', 'HEAD'] });
+    expect(router.match('PUT', '/x')).toEqual({ methodNotAllowed: true, allowed: ['GET', 'POST', 'HEAD', 'OPTIONS'] });
   });
 
   it('refuses an app routes entry that is neither Routes nor Route, naming the app', () => {

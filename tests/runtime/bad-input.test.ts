@@ -71,7 +71,7 @@ describe('bad requests', () => {
     expect(missing.json).toEqual({ status: 'error', code: 'not_found', message: 'Not found.' });
     const wrongMethod = await send(served.port, '/hello', { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.allow).toBe('GET, HEAD');
+    expect(wrongMethod.headers.allow).toBe('GET, HEAD, OPTIONS');
   });
 
   it('validates with the route data handler: 400 invalid_data with field errors, cleanedData otherwise', async () => {

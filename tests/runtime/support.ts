@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Backendts, type BackendtsOptions, type Logger } from '../../runtime/index.js';
+import { logInto } from '../support/log-call.js';
 
 /** Folder of the runtime fixture projects. */
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/runtime');
@@ -20,8 +21,8 @@ export function recordingLogger(): RecordingLogger {
   return {
     errors,
     warnings,
-    error: (message, error) => errors.push({ message, error }),
-    warn: (message) => warnings.push(message),
+    error: logInto(({ message, error }) => errors.push({ message, error })),
+    warn: logInto(({ message }) => warnings.push(message)),
     info: () => undefined,
   };
 }

@@ -38,7 +38,7 @@ describe('createTestClient', () => {
     expect(await missing.json()).toMatchObject({ status: 'error', code: 'not_found' });
     const wrongMethod = await client.delete('/hello');
     expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
     const head = await client.request('/hello', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe('5');

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Backendts, type Logger } from '../../../runtime/index.js';
 import type { ConfigSection } from '../../../runtime/config.js';
 import { setDatabaseHooks } from '../../../runtime/db/index.js';
+import { logInto } from '../../support/log-call.js';
 
 /** The fault fixture project's folder. */
 export const FAULTS_PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/faults/outage');
@@ -33,8 +34,8 @@ export interface LogLine {
 /** A logger that keeps every line (and prints nothing). */
 export function recordingLogger(): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const keep = (level: LogLine['level']) => (message: string, error?: unknown) =>
-    void lines.push({ level, message, ...(error !== undefined && { error }), at: performance.now() });
+  const keep = (level: LogLine['level']) =>
+    logInto(({ message, error }) => void lines.push({ level, message, ...(error !== undefined && { error }), at: performance.now() }));
   return { lines, error: keep('error'), warn: keep('warn'), info: keep('info') };
 }
 
