@@ -70,7 +70,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions): Pr
     else process.env.DATABASE_URL = previous;
   };
   try {
-    const exitCode = await createDb({ projectDir, env }, {}, QUIET);
+    const exitCode = await createDb({ projectDir, env, cwd: process.cwd() }, {}, QUIET);
     if (exitCode !== 0) {
       throw new BackendtsError('BT_TEST_DATABASE_PUSH', `the test database "${name}" could not be given the models' tables (create_db exited with ${exitCode})`, {
         hint: 'run `backendts create_db --dry-run` against it to see what it refused',
