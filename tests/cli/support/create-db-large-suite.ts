@@ -1,6 +1,6 @@
 /**
  * create_db on the large fixture (fixtures/create-db/large: 108 tables over
- * 12 apps), on one driver, through the real CLI: the first push, no-change
+ * 12 apps), on one driver, through the CLI's entry in process: the first push, no-change
  * runs that plan nothing (from the stored state, from a checkout with no
  * `.backendts/`, and compared with the live catalog), then one change at a
  * time, each applying exactly its statements and leaving the catalog equal to
@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogLines } from './catalog.js';
-import { assertBuilt, copyProject, removeDir, runCli, show, tempDir } from './cli.js';
+import { assertBuilt, copyProject, relocateProject, removeDir, runCliInProcess, show, tempDir } from './cli.js';
 import type { Driver } from './create-db-suite.js';
 import { pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
 import { dropDatabase, postgresUrl } from './postgres.js';
@@ -55,10 +55,11 @@ export function defineCreateDbLargeSuite(driver: Driver): void {
       return made;
     };
 
-    const createDb = (on: Target, ...args: string[]) => runCli(['create_db', '--verbose', ...args], { cwd: projectDir, env: on.env });
+    const createDb = (on: Target, ...args: string[]) => runCliInProcess(['create_db', '--verbose', ...args], { cwd: projectDir, env: on.env });
 
-    /** Changes one app's models: `from` must occur exactly once. */
+    /** Changes one app's models (in a moved project: modules are cached by path): `from` must occur exactly once. */
     const edit = (app: string, from: string, to: string) => {
+      projectDir = relocateProject(projectDir);
       const file = path.join(projectDir, 'apps', app, 'db/models.ts');
       const source = readFileSync(file, 'utf8');
       expect(source.split(from)).toHaveLength(2);
