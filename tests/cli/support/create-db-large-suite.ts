@@ -6,9 +6,10 @@
  * time, each applying exactly its statements and leaving the catalog equal to
  * that of a database built at once from the same models.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogLines } from './catalog.js';
 import { assertBuilt, copyProject, relocateProject, removeDir, runCliInProcess, show, tempDir } from './cli.js';
@@ -38,17 +39,29 @@ export function defineCreateDbLargeSuite(driver: Driver): void {
     let main: Target;
     const targets: Target[] = [];
 
-    /** A new, empty database of this driver. */
-    const target = (): Target => {
+    /** An empty embedded database folder, made once: each scratch target is a copy (PGlite's initdb takes seconds). */
+    let emptyPglite: Promise<string> | undefined;
+    const scratchDirs: string[] = [];
+    const emptyPgliteFolder = (): Promise<string> =>
+      (emptyPglite ??= (async () => {
+        const dir = tempDir('large-pglite-empty');
+        scratchDirs.push(dir);
+        await (await PGlite.create({ dataDir: path.join(dir, 'db') })).close();
+        return path.join(dir, 'db');
+      })());
+
+    /** A new, empty database of this driver (with `copyEmpty`, a PGlite one is a copy of an empty folder rather than made by create_db). */
+    const target = async (copyEmpty = false): Promise<Target> => {
       const made: Target =
         driver === 'postgres'
           ? (() => {
               const name = `large_${randomBytes(5).toString('hex')}`;
               return { env: { DATABASE_URL: postgresUrl(name) }, db: postgresInspector(name), drop: () => dropDatabase(name) };
             })()
-          : (() => {
+          : await (async () => {
               const dir = tempDir('large-pglite');
               const dataDir = path.join(dir, 'db');
+              if (copyEmpty) cpSync(await emptyPgliteFolder(), dataDir, { recursive: true });
               return { env: { LARGE_PGLITE_PATH: dataDir }, db: pgliteInspector(dataDir), drop: async () => removeDir(dir) };
             })();
       targets.push(made);
@@ -72,7 +85,7 @@ export function defineCreateDbLargeSuite(driver: Driver): void {
      * same models (pushed at the same time, to keep the suite short).
      */
     const step = async (statements: string[], ...args: string[]) => {
-      const scratch = target();
+      const scratch = await target(true);
       const [result, built] = await Promise.all([createDb(main, ...args), createDb(scratch)]);
       expect(result.code, show(result)).toBe(0);
       expect(result.stdout).toContain('planning from the schema stored at the last create_db');
@@ -85,7 +98,7 @@ export function defineCreateDbLargeSuite(driver: Driver): void {
 
     const forgetStoredState = () => main.db((query) => query('drop schema backendts cascade'));
 
-    beforeAll(() => {
+    beforeAll(async () => {
       assertBuilt();
       projectDir = copyProject('fixtures/create-db/large');
       if (driver === 'pglite') {
@@ -93,11 +106,12 @@ export function defineCreateDbLargeSuite(driver: Driver): void {
         const config = path.join(projectDir, 'config.ini');
         writeFileSync(config, readFileSync(config, 'utf8').replace('\n[database]\n', '\n[database]\npath = ${LARGE_PGLITE_PATH}\n'));
       }
-      main = target();
+      main = await target();
     });
 
     afterAll(async () => {
       for (const made of targets) await made.drop();
+      for (const dir of scratchDirs) removeDir(dir);
       if (projectDir) removeDir(projectDir);
     });
 
