@@ -1,13 +1,12 @@
 /**
  * A project made by create_project (and create_app) works as it is, on the
  * embedded database: codegen → create_db → init_project → run → HTTP → SIGTERM,
- * and init_project's questions at a terminal. create_app, codegen and
- * create_db run in process; the others as the built command.
+ * and init_project's questions at a terminal.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, linkDependencies, removeDir, runCli, runCliInProcess, show, tempDir } from './support/cli.js';
+import { assertBuilt, linkDependencies, removeDir, runCli, show, tempDir } from './support/cli.js';
 import { request, startServer } from './support/server.js';
 import { runAtTerminal } from './support/terminal.js';
 
@@ -58,19 +57,19 @@ describe('a project scaffolded by create_project --full', { timeout: 180_000 }, 
   });
 
   it('adds an app with create_app and activates it in config.ini', async () => {
-    const result = await runCliInProcess(['create_app', '--name', 'blog'], { cwd: projectDir });
+    const result = await runCli(['create_app', '--name', 'blog'], { cwd: projectDir });
     expect(result.code, show(result)).toBe(0);
     expect(readFileSync(path.join(projectDir, 'config.ini'), 'utf8')).toMatch(/active =\n {4}apps\/hello\n {4}apps\/blog\n/);
-    const again = await runCliInProcess(['create_app', '--name', 'blog'], { cwd: projectDir });
+    const again = await runCli(['create_app', '--name', 'blog'], { cwd: projectDir });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('BT_SCAFFOLD_EXISTS');
   });
 
   it('passes codegen and create_db on the embedded database', async () => {
-    const codegen = await runCliInProcess(['codegen'], { cwd: projectDir });
+    const codegen = await runCli(['codegen'], { cwd: projectDir });
     expect(codegen.code, show(codegen)).toBe(0);
     expect(readFileSync(path.join(projectDir, '.backendts/schema.ts'), 'utf8')).toMatch(/helloItems[\s\S]*blogItems|blogItems[\s\S]*helloItems/);
-    const createDb = await runCliInProcess(['create_db'], { cwd: projectDir });
+    const createDb = await runCli(['create_db'], { cwd: projectDir });
     expect(createDb.code, show(createDb)).toBe(0);
     expect(createDb.stdout).toContain('embedded database created');
     expect(createDb.stdout).toContain('collected 2 tables from 2 apps');
