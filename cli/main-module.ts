@@ -1,10 +1,13 @@
 /** Finds and imports a project's main module, which exports the project instance `bp`. */
 import path from 'node:path';
+import type { Config } from '../runtime/config.js';
 import { BackendtsError } from '../runtime/errors.js';
 import { importFile, resolveModuleFile } from '../runtime/project.js';
 
 /** What the CLI needs from the project instance. */
 export interface ServableProject {
+  readonly config: Config;
+  readonly configFile: string;
   listen(options: { host?: string; port?: number }): Promise<{ url: string; port: number }>;
 }
 

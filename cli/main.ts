@@ -6,8 +6,10 @@
  * resolve hook first, then loads the commands (`cli/wiring.ts`), which
  * import drizzle-orm through the framework.
  */
+import { enableCompileCache } from './compile-cache.js';
 import { registerDrizzleOrmResolve } from '../runtime/drizzle-orm-resolve.js';
 
+enableCompileCache();
 registerDrizzleOrmResolve();
 const { runBackendts } = await import('./wiring.js');
 const exitCode = await runBackendts(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr });

@@ -25,8 +25,8 @@ export interface ProjectContext {
   projectDir: string;
   /** The environment name, when one was chosen. */
   env: string | undefined;
-  /** The folder the command was run from (paths shown to the user are relative to it). */
-  cwd: string;
+  /** The folder the command was run from (paths shown to the user are relative to it); process.cwd() when absent. */
+  cwd?: string;
 }
 
 /** Resolves `--project` (from `cwd`) and `--env` without loading anything (for commands that create files). */

@@ -2,15 +2,16 @@
  * Collects every Drizzle object exported by the active apps' model modules
  * into one schema record, for codegen and `create_db`: reads config.ini,
  * loads the apps, then collects as the runtime does (`collectAppSchema`),
- * with codegen's own check of identifier lengths.
+ * with codegen's own checks (identifier lengths, views under `[database] casing`).
  */
 import path from 'node:path';
 import { collectAppSchema, type CollectedEntry } from '../runtime/app-schema.js';
 import { loadConfig, type Config } from '../runtime/config.js';
 import { readColumnCasing } from '../runtime/db/casing.js';
 import { importModules } from '../runtime/import-modules.js';
-import { activeAppEntries, loadApps, locateApp, type LoadedApp } from '../runtime/project.js';
+import { activeAppEntries, loadApps, locateApp, requireActiveApps, type LoadedApp } from '../runtime/project.js';
 import { checkIdentifierLengths } from './identifier-length.js';
+import { checkViewCasing } from './view-casing.js';
 
 export type { CollectedEntry } from '../runtime/app-schema.js';
 
@@ -42,16 +43,19 @@ export interface CollectedSchema {
 /**
  * Loads config.ini and the active apps, imports every model module, and
  * collects the Drizzle objects they export. Fails (BackendtsError naming the
- * app and file) on a missing app, a bad or missing models entry, a module
+ * app and file) on no active app (`BT_APPS_NONE`), a missing app, a bad or missing models entry, a module
  * that fails to import or exports nothing, or clashing names.
  */
 export async function collectSchema(options: CollectSchemaOptions): Promise<CollectedSchema> {
   const projectDir = path.resolve(options.projectDir);
   const { config, file: configFile } = loadConfig(projectDir, { env: options.env });
+  requireActiveApps(config, configFile);
   await preloadAppMains(projectDir, config, configFile);
   const apps = await loadApps(projectDir, config, configFile);
   const casing = readColumnCasing(config, configFile);
-  const collected = await collectAppSchema(projectDir, apps, { checks: [(pending) => checkIdentifierLengths(pending, casing)] });
+  const collected = await collectAppSchema(projectDir, apps, {
+    checks: [(pending) => checkIdentifierLengths(pending, casing), (pending) => checkViewCasing(pending, casing)],
+  });
   return { projectDir, configFile, config, apps, ...collected };
 }
 

@@ -5,12 +5,9 @@
 export { collectSchema } from './collect.js';
 export type { CollectSchemaOptions, CollectedEntry, CollectedSchema } from './collect.js';
 export type { CollectedKind } from '../runtime/drizzle-kinds.js';
-export { generate, isGeneratedSchemaStale } from './generate.js';
+export { generate } from './generate.js';
 export type { GenerateOptions, GenerateResult, GeneratedFile, GeneratedFileStatus } from './generate.js';
-export { GENERATED_DIR, GENERATED_FILES, GENERATED_HEADER } from './emit.js';
-export type { GeneratedFileName } from './emit.js';
 export { watchProject } from './watch.js';
 export type { CollectedEntrySummary, ProjectWatcher, WatchGeneration, WatchProjectOptions } from './watch.js';
 export { drizzleKitConfig } from './drizzle-kit-config.js';
 export type { DrizzleKitConfigOptions, ProjectDrizzleKitConfig } from './drizzle-kit-config.js';
-export { registerTypeScriptLoader } from '../runtime/load-typescript.js';

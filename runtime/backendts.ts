@@ -7,7 +7,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { CONFIG_ENV_VAR, configFileName, defaultProjectDir, loadConfig, type Config } from './config.js';
-import type { Context } from './context.js';
+import { createContext, type Context } from './context.js';
 import { CurrentRequest } from './current-request.js';
 import { ErrorRegistry } from './error-registry.js';
 import { BackendtsError } from './errors.js';
@@ -22,6 +22,7 @@ import { checkConfigSections } from './settings-table.js';
 import { loadApps, type LoadedApp } from './project.js';
 import type { Request } from './request.js';
 import { Router } from './router.js';
+import { healthRoutes } from './health.js';
 import {
   InFlightRequests,
   installSignalHandlers,
@@ -83,7 +84,7 @@ export class Backendts {
   /** `[networking]`, checked, with defaults filled in. */
   readonly networking: NetworkingSettings;
   /** Shared resources (`bp.context.db_engine`…); typed by declaration merging on {@link Context}. */
-  readonly context: Context = {} as Context;
+  readonly context: Context;
   /** Where the runtime logs. */
   readonly logger: Logger;
   /** A node:http request listener serving this project; the first request waits for {@link start}. */
@@ -106,6 +107,7 @@ export class Backendts {
 
   constructor(options: BackendtsOptions = {}) {
     this.projectDir = path.resolve(options.projectDir ?? defaultProjectDir());
+    this.context = createContext(this.projectDir);
     this.env = options.env ?? (process.env[CONFIG_ENV_VAR] || undefined);
     if (options.config !== undefined) {
       this.config = options.config;
@@ -178,7 +180,7 @@ export class Backendts {
   /**
    * Starts the project and serves it over node:http. `startup` runs before
    * the port is opened; when it fails, the promise rejects and nothing is
-   * listening.
+   * listening. `listening` runs once the port is open, with its address.
    */
   async listen(options: ListenOptions = {}): Promise<Listening> {
     if (this.#server !== undefined) {
@@ -208,6 +210,10 @@ export class Backendts {
       throw error;
     }
     this.#server = started.server;
+    // The server is up: a failing handler cannot undo that, so it is logged and serving goes on.
+    await this.#hooks.run('listening', { bp: this, ...started.address }).catch((error: unknown) => {
+      this.logger.error(`${this.projectDir}: a "listening" handler failed (the server is serving)`, error);
+    });
     if (options.signals !== false) {
       this.#removeSignalHandlers = installSignalHandlers((signal) => {
         this.logger.info(`${signal} received: closing (in-flight requests may finish)`);
@@ -267,7 +273,12 @@ export class Backendts {
 
   async #build(): Promise<Runtime> {
     const apps = await loadApps(this.projectDir, this.config, this.configFile);
-    const router = Router.fromApps(apps);
+    const health = this.networking.health;
+    const router = Router.fromApps([
+      // Named after the setting, so a clash with an app's route says where these come from.
+      ...(health === undefined ? [] : [{ name: '[networking] health', app: { routes: healthRoutes(this, health, this.networking.healthTimeout) } }]),
+      ...apps,
+    ]);
     const errors = new ErrorRegistry(apps.map((loaded) => ({ app: loaded.name, errors: loaded.app.errors })));
     const configured = await loadConfiguredMiddlewares(this.projectDir, this.config, this.configFile);
     const middlewares = buildMiddlewareChain([...configured, ...this.#ownMiddlewares, ...apps.flatMap((loaded) => loaded.app.middlewares)]);

@@ -6,7 +6,7 @@
  */
 import { BackendtsError } from './errors.js';
 import { isExceptionResponse, predefinedErrors, type ErrorCode, type ErrorList, type ExceptionResponse } from './error-list.js';
-import { JSONResponse } from './responses.js';
+import { JsonResponse } from './responses.js';
 
 /** The error codes of one app, named for error messages. */
 export interface AppErrors {
@@ -39,12 +39,12 @@ export class ErrorRegistry {
    * with its code's status and message, or `server_error` (500) for anything
    * else, sending nothing of the error's internals.
    */
-  render(error: unknown): JSONResponse {
+  render(error: unknown): JsonResponse {
     const known = isExceptionResponse(error) ? error.errorCode ?? this.get(error.code) : undefined;
     // Anything else, including a code nobody declared (a bug in the app), is a server error.
     if (known === undefined) {
       const code = this.get('server_error')!;
-      return new JSONResponse({ status: 'error', code: code.code, message: code.message }, { status: code.status });
+      return new JsonResponse({ status: 'error', code: code.code, message: code.message }, { status: code.status });
     }
     const exception = error as ExceptionResponse;
     const payload: Record<string, unknown> = {
@@ -53,7 +53,7 @@ export class ErrorRegistry {
       message: exception.customMessage ?? known.message,
     };
     if (exception.data !== undefined) payload.data = exception.data;
-    return new JSONResponse(payload, { status: known.status, ...(exception.headers && { headers: exception.headers }) });
+    return new JsonResponse(payload, { status: known.status, ...(exception.headers && { headers: exception.headers }) });
   }
 
   private add(owner: string, lists: Iterable<ErrorList>): void {

@@ -28,7 +28,7 @@ import { asClientFault } from './db/faults.js';
 import { isBackendtsError } from './errors.js';
 import { collectInput, validateData } from './data-handler.js';
 import { clientGone, committing, Request } from './request.js';
-import { startResponse, writeResponse, type Response } from './responses.js';
+import { startResponse, writeResponse, type HttpResponse } from './responses.js';
 import type { Route } from './routes.js';
 import type { Router } from './router.js';
 import type { InFlightRequests } from './server.js';
@@ -106,7 +106,7 @@ function unexpected(runtime: Runtime, res: ServerResponse, error: unknown): void
 
 /** Produces the response (or the error response), sends it, then runs `request_end`. */
 function respond(runtime: Runtime, request: Request, res: ServerResponse): Step<void> {
-  let produced: Step<Response>;
+  let produced: Step<HttpResponse>;
   try {
     produced = produce(runtime, request);
   } catch (thrown) {
@@ -122,7 +122,7 @@ function respond(runtime: Runtime, request: Request, res: ServerResponse): Step<
 }
 
 /** Runs `success_response`, then sends. A failing success hook (e.g. a commit) turns the answer into an error, before anything is sent. */
-function succeeded(runtime: Runtime, request: Request, res: ServerResponse, response: Response): Step<void> {
+function succeeded(runtime: Runtime, request: Request, res: ServerResponse, response: HttpResponse): Step<void> {
   const onSuccess = runtime.hooks.list('success_response');
   if (onSuccess.length > 0) {
     // From here the commit may be under way: a shutdown lets the request finish.
@@ -151,7 +151,7 @@ async function respondWithError(runtime: Runtime, request: Request, res: ServerR
 }
 
 /** Writes the response (unless the client left), then runs `request_end`. */
-function send(runtime: Runtime, request: Request, res: ServerResponse, response: Response, error: unknown): Step<void> {
+function send(runtime: Runtime, request: Request, res: ServerResponse, response: HttpResponse, error: unknown): Step<void> {
   if (!request.clientGone) {
     let written: Promise<void> | undefined;
     try {
@@ -174,7 +174,7 @@ async function sendFailed(
   runtime: Runtime,
   request: Request,
   res: ServerResponse,
-  response: Response,
+  response: HttpResponse,
   error: unknown,
   sendError: unknown,
 ): Promise<void> {
@@ -182,7 +182,7 @@ async function sendFailed(
     runtime.logger.error(`${request.method} ${request.path}: sending the response failed`, sendError);
   }
   if (!res.headersSent && !request.clientGone) {
-    // Failed before a byte went out (a File that vanished, a header value node:http refuses): answer with the error.
+    // Failed before a byte went out (a FileResponse that vanished, a header value node:http refuses): answer with the error.
     response = runtime.errors.render(sendError);
     await writeResponse(res, response).catch(() => res.destroy());
   } else {
@@ -192,7 +192,7 @@ async function sendFailed(
 }
 
 /** Runs `request_end`; its failures are logged, never sent. */
-function end(runtime: Runtime, request: Request, response: Response, error: unknown): Step<void> {
+function end(runtime: Runtime, request: Request, response: HttpResponse, error: unknown): Step<void> {
   const onEnd = runtime.hooks.list('request_end');
   if (onEnd.length === 0) return undefined;
   const args = error === undefined ? { request, response } : { request, response, error };
@@ -202,14 +202,14 @@ function end(runtime: Runtime, request: Request, response: Response, error: unkn
 }
 
 /** From `request_start` to the response middlewares: the response to send, or a throw. */
-function produce(runtime: Runtime, request: Request): Step<Response> {
+function produce(runtime: Runtime, request: Request): Step<HttpResponse> {
   const onStart = runtime.hooks.list('request_start');
   if (onStart.length === 0) return receive(runtime, request);
   return then(runEach(onStart, { request }), () => receive(runtime, request));
 }
 
 /** Host check, path check, body. */
-function receive(runtime: Runtime, request: Request): Step<Response> {
+function receive(runtime: Runtime, request: Request): Step<HttpResponse> {
   const headers = request.headers;
   if (!runtime.hostCheck(headers.host, headers['x-forwarded-host'] as string | undefined)) {
     throw new ExceptionResponse('disallowed_host', {
@@ -226,13 +226,13 @@ function receive(runtime: Runtime, request: Request): Step<Response> {
 }
 
 /** Request middlewares, then the route and its data handler. */
-function route(runtime: Runtime, request: Request): Step<Response> {
+function route(runtime: Runtime, request: Request): Step<HttpResponse> {
   const chain = runtime.middlewares;
   if (chain.request.length === 0) return dispatch(runtime, request);
   return runRequestMiddlewares(chain, request).then((early) => early ?? dispatch(runtime, request));
 }
 
-function dispatch(runtime: Runtime, request: Request): Step<Response> {
+function dispatch(runtime: Runtime, request: Request): Step<HttpResponse> {
   const match = runtime.router.match(request.method, request.path);
   if (match.route === undefined) {
     if (match.methodNotAllowed) {
@@ -252,14 +252,14 @@ function dispatch(runtime: Runtime, request: Request): Step<Response> {
 }
 
 /** Handler middlewares, the handler, then the response middlewares. */
-function callHandler(runtime: Runtime, request: Request, route: Route): Step<Response> {
+function callHandler(runtime: Runtime, request: Request, route: Route): Step<HttpResponse> {
   const chain = runtime.middlewares;
   const handler = chain.handler.length > 0 ? runHandlerMiddlewares(chain, request, route.handler) : route.handler;
   return then(handler, (resolved) =>
     then(resolved(request), (response) => {
       if (!isResponse(response)) {
         throw new TypeError(
-          `the handler of ${request.method} ${route.options.name ?? String(route.path)} returned ${describe(response)} instead of a Response (e.g. new Success(data))`,
+          `the handler of ${request.method} ${route.options.name ?? String(route.path)} returned ${describe(response)} instead of a response (e.g. new Success(data))`,
         );
       }
       return chain.response.length > 0 ? runResponseMiddlewares(chain, request, response) : response;
@@ -271,7 +271,7 @@ function callHandler(runtime: Runtime, request: Request, route: Route): Step<Res
  * The error response for anything thrown, after the `exception_response`
  * hooks. Hooks that fail are logged; the error response stands.
  */
-async function failed(runtime: Runtime, request: Request, error: unknown): Promise<Response> {
+async function failed(runtime: Runtime, request: Request, error: unknown): Promise<HttpResponse> {
   const known = isExceptionResponse(error) && (error.errorCode !== undefined || runtime.errors.get(error.code) !== undefined);
   if (!known) {
     // Internals go to the log, never to the client.
@@ -315,13 +315,13 @@ function describeFailure(error: unknown): string {
   return 'unhandled error (sent as server_error)';
 }
 
-function isResponse(value: unknown): value is Response {
-  // Shape, not class: a Response from another copy of backendts is fine.
+function isResponse(value: unknown): value is HttpResponse {
+  // Shape, not class: a response from another copy of backendts is fine.
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as Response).status === 'number' &&
-    typeof (value as Response).headers === 'object' &&
+    typeof (value as HttpResponse).status === 'number' &&
+    typeof (value as HttpResponse).headers === 'object' &&
     'body' in value
   );
 }

@@ -6,7 +6,8 @@
  */
 import type { Backendts } from './backendts.js';
 import type { Request } from './request.js';
-import type { Response } from './responses.js';
+import type { HttpResponse } from './responses.js';
+import type { ListeningAddress } from './server.js';
 
 /**
  * What each event's handlers receive. Open to declaration merging, so a
@@ -15,11 +16,12 @@ import type { Response } from './responses.js';
  */
 export interface EventArgsMap {
   startup: { bp: Backendts };
+  listening: { bp: Backendts } & ListeningAddress;
   shutdown: { bp: Backendts };
   request_start: { request: Request };
-  success_response: { request: Request; response: Response };
-  exception_response: { request: Request; error: unknown; response: Response };
-  request_end: { request: Request; response?: Response | undefined; error?: unknown };
+  success_response: { request: Request; response: HttpResponse };
+  exception_response: { request: Request; error: unknown; response: HttpResponse };
+  request_end: { request: Request; response?: HttpResponse | undefined; error?: unknown };
 }
 
 /** Arguments of an event not declared in {@link EventArgsMap}. */
@@ -34,6 +36,7 @@ export type EventHandler<A = any> = (args: A) => void | Promise<void>;
 /** The events the framework itself fires. */
 export const BUILTIN_EVENTS = [
   'startup',
+  'listening',
   'shutdown',
   'request_start',
   'request_end',

@@ -2,7 +2,7 @@
  * Middlewares at Backendpy's three layers. A middleware is an object with any
  * of three methods:
  * - `processRequest(request)` runs before routing; it may change the request,
- *   or return a `Response` to answer at once (the handler is skipped);
+ *   or return an `HttpResponse` to answer at once (the handler is skipped);
  * - `processHandler(request, handler)` runs once the route is known and
  *   returns the handler to call (the same one, a wrapper, or another);
  * - `processResponse(request, response)` runs on the handler's response and
@@ -19,17 +19,17 @@ import { configList } from './config.js';
 import { BackendtsError } from './errors.js';
 import { importFile, resolveModuleFile, resolvePackage } from './project.js';
 import type { Request } from './request.js';
-import type { Response } from './responses.js';
+import type { HttpResponse } from './responses.js';
 import type { Handler } from './routes.js';
 
 /** A middleware: any of the three layers' methods. */
 export interface Middleware {
   /** Before routing: change the request, or return a response to answer at once. */
-  processRequest?(request: Request): void | Response | undefined | Promise<void | Response | undefined>;
+  processRequest?(request: Request): void | HttpResponse | undefined | Promise<void | HttpResponse | undefined>;
   /** Once the route is known: return the handler to call. */
   processHandler?(request: Request, handler: Handler): Handler | Promise<Handler>;
   /** After the handler: return the response to send. */
-  processResponse?(request: Request, response: Response): Response | Promise<Response>;
+  processResponse?(request: Request, response: HttpResponse): HttpResponse | Promise<HttpResponse>;
 }
 
 /** The middlewares of a project, split by layer, each in run order. */
@@ -50,10 +50,10 @@ export function buildMiddlewareChain(middlewares: readonly Middleware[]): Middle
 }
 
 /** Runs the request layer; returns the first response a middleware answers with. */
-export async function runRequestMiddlewares(chain: MiddlewareChain, request: Request): Promise<Response | undefined> {
+export async function runRequestMiddlewares(chain: MiddlewareChain, request: Request): Promise<HttpResponse | undefined> {
   for (const middleware of chain.request) {
     const response = await middleware.processRequest!(request);
-    if (response !== undefined && response !== null) return response as Response;
+    if (response !== undefined && response !== null) return response as HttpResponse;
   }
   return undefined;
 }
@@ -71,7 +71,7 @@ export async function runHandlerMiddlewares(chain: MiddlewareChain, request: Req
 }
 
 /** Runs the response layer; returns the response to send. */
-export async function runResponseMiddlewares(chain: MiddlewareChain, request: Request, response: Response): Promise<Response> {
+export async function runResponseMiddlewares(chain: MiddlewareChain, request: Request, response: HttpResponse): Promise<HttpResponse> {
   let current = response;
   for (const middleware of chain.response) {
     current = await middleware.processResponse!(request, current);

@@ -25,9 +25,13 @@ export interface NetworkingSettings {
   requestTimeout: number;
   /** Milliseconds a client may take to send the headers; default 10 000; 0 is no limit. */
   headersTimeout: number;
+  /** Path prefix of the health routes (`/health` serves `/health/live` and `/health/ready`); undefined: none. */
+  health: string | undefined;
+  /** Milliseconds `/health/ready` waits for the database's answer before it says 503; default 2 000. */
+  healthTimeout: number;
 }
 
-export { DEFAULT_HEADERS_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT } from './settings-table.js';
+export { DEFAULT_HEADERS_TIMEOUT, DEFAULT_HEALTH_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT } from './settings-table.js';
 
 /**
  * Reads `[networking]`: an unknown key or a bad value fails naming the file
@@ -53,6 +57,8 @@ export function readNetworkingSettings(config: Config, configFile = 'config.ini'
     shutdownTimeout: section.shutdown_timeout,
     requestTimeout,
     headersTimeout,
+    health: section.health,
+    healthTimeout: section.health_timeout,
   };
 }
 

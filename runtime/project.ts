@@ -39,6 +39,21 @@ export function activeAppEntries(config: Config): string[] {
 }
 
 /**
+ * The active app entries, for a command that works on the project's apps
+ * (codegen, create_db, run): none is a typo'd or forgotten `[apps] active`,
+ * which would otherwise collect nothing (and make create_db drop every table).
+ */
+export function requireActiveApps(config: Config, configFile: string): string[] {
+  const entries = activeAppEntries(config);
+  if (entries.length === 0) {
+    throw new BackendtsError('BT_APPS_NONE', `${configFile} [apps] active lists no app`, {
+      hint: 'list the project\'s apps under [apps] active, one a line (e.g. "active =" then "    apps/hello")',
+    });
+  }
+  return entries;
+}
+
+/**
  * Resolves a module path without extension (`<dir>/db/models`) to a file:
  * the path itself, then each known extension, then `index.*` in a folder.
  */

@@ -23,7 +23,7 @@ export type ResponseBody = string | Uint8Array | AsyncIterable<Uint8Array | stri
 
 /** Options every response class takes. */
 export interface ResponseOptions {
-  /** HTTP status; each class has its own default (200, 302 for `Redirect`). */
+  /** HTTP status; each class has its own default (200, 302 for `RedirectResponse`). */
   status?: number;
   /** Extra headers; names are stored in lower case. */
   headers?: Record<string, HeaderValue>;
@@ -35,7 +35,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const OCTET_TYPE = 'application/octet-stream';
 
 /** Base response: a status, headers and a body. Any subclass can be returned by a handler. */
-export class Response {
+export class HttpResponse {
   /** HTTP status code. */
   status: number;
   /** Headers by lower-case name. */
@@ -51,21 +51,21 @@ export class Response {
 }
 
 /** A plain-text response (`text/plain; charset=utf-8`). */
-export class Text extends Response {
+export class TextResponse extends HttpResponse {
   constructor(text: string, options: ResponseOptions = {}) {
     super(text, options, TEXT_TYPE);
   }
 }
 
 /** An HTML response (`text/html; charset=utf-8`). */
-export class HTML extends Response {
+export class HtmlResponse extends HttpResponse {
   constructor(html: string, options: ResponseOptions = {}) {
     super(html, options, HTML_TYPE);
   }
 }
 
 /** A JSON response; `data` is serialised once, when the response is made. */
-export class JSONResponse extends Response {
+export class JsonResponse extends HttpResponse {
   /** The value sent, as given. */
   readonly data: unknown;
 
@@ -76,9 +76,6 @@ export class JSONResponse extends Response {
   }
 }
 
-/** `JSONResponse` under the name Backendpy uses: `new JSON(data)`. */
-export { JSONResponse as JSON };
-
 /** Options of {@link Success}. */
 export interface SuccessOptions extends ResponseOptions {
   /** A human-readable message sent beside the data. */
@@ -86,7 +83,7 @@ export interface SuccessOptions extends ResponseOptions {
 }
 
 /** The success envelope: JSON `{ "status": "success", "message"?: …, "data": … }`. */
-export class Success extends JSONResponse {
+export class Success extends JsonResponse {
   constructor(data: unknown = null, options: SuccessOptions = {}) {
     super(
       options.message === undefined
@@ -98,11 +95,11 @@ export class Success extends JSONResponse {
 }
 
 /** A redirect to `location` (302 by default; pass `status` for 301, 303, 307 or 308). */
-export class Redirect extends Response {
+export class RedirectResponse extends HttpResponse {
   constructor(location: string, options: ResponseOptions = {}) {
     const status = options.status ?? 302;
     if (status < 300 || status > 399) {
-      throw new BackendtsError('BT_REDIRECT_STATUS', `Redirect to "${location}" has status ${status}, which is not a redirect`, {
+      throw new BackendtsError('BT_REDIRECT_STATUS', `A redirect to "${location}" has status ${status}, which is not a redirect`, {
         hint: 'use a 3xx status: 301, 302, 303, 307 or 308',
       });
     }
@@ -111,8 +108,8 @@ export class Redirect extends Response {
   }
 }
 
-/** Options of {@link File}. */
-export interface FileOptions extends ResponseOptions {
+/** Options of {@link FileResponse}. */
+export interface FileResponseOptions extends ResponseOptions {
   /** Content type; guessed from the file's extension when omitted. */
   contentType?: string;
   /** When set, the browser saves the file under this name (`content-disposition: attachment`). */
@@ -127,16 +124,15 @@ export interface FileOptions extends ResponseOptions {
 
 /**
  * A file on disk, streamed. The file is opened when the response is sent; a
- * missing file makes `writeResponse` reject with a `not_found` error before
- * anything is written.
+ * missing file is answered `not_found` before anything is written.
  */
-export class File extends Response {
+export class FileResponse extends HttpResponse {
   /** Path of the file on disk (resolved against `root` when one is given). */
   readonly path: string;
   /** False when the path leads out of `root`: the file is then never opened. */
   readonly insideRoot: boolean;
 
-  constructor(filePath: string, options: FileOptions = {}) {
+  constructor(filePath: string, options: FileResponseOptions = {}) {
     super(null, options, options.contentType ?? contentTypeFor(filePath));
     if (options.root === undefined) {
       this.path = filePath;
@@ -152,15 +148,15 @@ export class File extends Response {
   }
 }
 
-/** Options of {@link Stream}. */
-export interface StreamOptions extends ResponseOptions {
+/** Options of {@link StreamResponse}. */
+export interface StreamResponseOptions extends ResponseOptions {
   /** Content type; `application/octet-stream` when omitted. */
   contentType?: string;
 }
 
 /** A streamed body: any async iterable of strings or bytes, or a Readable. */
-export class Stream extends Response {
-  constructor(body: AsyncIterable<Uint8Array | string> | Readable, options: StreamOptions = {}) {
+export class StreamResponse extends HttpResponse {
+  constructor(body: AsyncIterable<Uint8Array | string> | Readable, options: StreamResponseOptions = {}) {
     super(body, options, options.contentType ?? OCTET_TYPE);
   }
 }
@@ -174,11 +170,11 @@ export interface WriteResponseOptions {
 /**
  * Sends `response` to a node:http ServerResponse. Resolves once the whole
  * response is handed to the connection; rejects when the send fails (the
- * client went away, a streamed body failed, a `File` is missing, node:http
+ * client went away, a streamed body failed, a `FileResponse` is missing, node:http
  * refused a header; it never throws). Sets `content-length` on the
  * response's headers for text and byte bodies.
  */
-export function writeResponse(res: ServerResponse, response: Response, options?: WriteResponseOptions): Promise<void> {
+export function writeResponse(res: ServerResponse, response: HttpResponse, options?: WriteResponseOptions): Promise<void> {
   try {
     return startResponse(res, response, options) ?? SENT;
   } catch (error) {
@@ -191,11 +187,11 @@ export function writeResponse(res: ServerResponse, response: Response, options?:
  * body was in memory and is sent (no promise to wait for), a promise for
  * streamed bodies and files; throws when node:http refuses the head.
  */
-export function startResponse(res: ServerResponse, response: Response, options?: WriteResponseOptions): Promise<void> | undefined {
+export function startResponse(res: ServerResponse, response: HttpResponse, options?: WriteResponseOptions): Promise<void> | undefined {
   // A response ended on a closed connection counts as finished in Node: check first.
   if (res.destroyed) return Promise.reject(clientGone());
   const head = options?.head === true;
-  if (response instanceof File) return writeFile(res, response, head);
+  if (response instanceof FileResponse) return writeFile(res, response, head);
   const body = response.body;
   const headers = response.headers;
   if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
@@ -220,7 +216,7 @@ export function startResponse(res: ServerResponse, response: Response, options?:
   return pipeline(body, res);
 }
 
-async function writeFile(res: ServerResponse, response: File, head: boolean): Promise<void> {
+async function writeFile(res: ServerResponse, response: FileResponse, head: boolean): Promise<void> {
   let size: number;
   try {
     if (!response.insideRoot) throw new Error('outside the root folder');
@@ -290,7 +286,7 @@ function buildHeaders(contentType: string | undefined, extra: Record<string, Hea
   return headers;
 }
 
-/** Content types by file extension, for `File`. */
+/** Content types by file extension, for `FileResponse`. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': HTML_TYPE,
   '.htm': HTML_TYPE,
@@ -327,7 +323,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.webm': 'video/webm',
 };
 
-/** The content type `File` sends for a path (by extension; `application/octet-stream` when unknown). */
+/** The content type `FileResponse` sends for a path (by extension; `application/octet-stream` when unknown). */
 export function contentTypeFor(filePath: string): string {
   return CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? OCTET_TYPE;
 }

@@ -9,7 +9,7 @@ import type { Request } from './request.js';
 import { isStandardSchema } from './data-handler.js';
 import type { PathVars } from './path-vars.js';
 import type { UrlVars } from './router.js';
-import type { Response } from './responses.js';
+import type { HttpResponse } from './responses.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
 /** A route path: a pattern (`/users/<id:int>`), a RegExp with named groups, or a regex source starting with `^`. */
@@ -173,7 +173,7 @@ function regexFirstSegment(body: string): string | undefined {
 export type Handler<Data = unknown, Vars = UrlVars> = {
   // Method syntax makes the parameter bivariant, so a handler typed for one
   // data handler's output or path still fits in a list of routes (`Route[]`).
-  bivariant(request: Request & { cleanedData: Data; urlVars: Vars }): Response | Promise<Response>;
+  bivariant(request: Request & { cleanedData: Data; urlVars: Vars }): HttpResponse | Promise<HttpResponse>;
 }['bivariant'];
 
 /** A data handler's output type (`request.cleanedData`), or `unknown` when there is none. */
@@ -196,6 +196,8 @@ export interface RouteOptions<Schema extends DataHandler = DataHandler> {
   name?: string;
   /** Database options, read by the database layer. */
   db?: RouteDbOptions;
+  /** `false`: access logs leave this route's requests out (the health routes are marked so: probes every few seconds are noise). Default `true`. */
+  log?: boolean;
 }
 
 const METHOD = /^[A-Z]+$/;
@@ -232,7 +234,7 @@ export class Route<Schema extends DataHandler = DataHandler, Path extends RouteP
     }
     if (typeof handler !== 'function') {
       throw new BackendtsError('BT_ROUTE_HANDLER', `Route ${list.join(',')} ${this.compiled.source} has no handler function`, {
-        hint: 'pass a function (request) => Response as the handler',
+        hint: 'pass a function (request) => HttpResponse as the handler',
       });
     }
     if (options.dataHandler !== undefined && !isStandardSchema(options.dataHandler)) {

@@ -139,3 +139,13 @@ export function nameList(pattern: RegExp, example: string): ValueReader<string[]
     return [...new Set(names)];
   };
 }
+
+/** A path prefix for the health routes (`/health`): starts with `/`, no trailing `/`, no spaces or pattern characters. */
+export const healthPrefix: ValueReader<string> = (value, at) => {
+  const written = trimmed(value, at);
+  const prefix = written.replace(/\/+$/, '');
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(prefix)) {
+    throw invalid(at, `"${written}" is not a path prefix`, 'write a path such as /health (the routes are then /health/live and /health/ready)');
+  }
+  return prefix;
+};

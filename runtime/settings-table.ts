@@ -13,6 +13,7 @@ import {
   asWritten,
   configList,
   duration,
+  healthPrefix,
   nameList,
   oneOf,
   port,
@@ -53,6 +54,9 @@ export const DEFAULT_REQUEST_TIMEOUT = 30_000;
 /** Default `headers_timeout`, in milliseconds. */
 export const DEFAULT_HEADERS_TIMEOUT = 10_000;
 
+/** Default `health_timeout`, in milliseconds: how long `/health/ready` waits for `select 1`. */
+export const DEFAULT_HEALTH_TIMEOUT = 2_000;
+
 /** Transaction isolation levels accepted by `isolation_level`. */
 export const ISOLATION_LEVELS = ['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const;
 
@@ -76,10 +80,14 @@ export const SETTINGS = {
     request_timeout: setting(duration, DEFAULT_REQUEST_TIMEOUT),
     /** Default: {@link DEFAULT_HEADERS_TIMEOUT}, or request_timeout when that is shorter. */
     headers_timeout: setting<number | undefined>(duration, undefined),
+    health: setting<string | undefined>(healthPrefix, undefined),
+    health_timeout: setting(duration, DEFAULT_HEALTH_TIMEOUT),
   },
   database: {
     driver: setting<'postgres' | 'pglite' | undefined>(oneOf(['postgres', 'pglite'] as const), undefined),
     url: optionalText,
+    /** A URL that reaches PostgreSQL itself, for create_db and migrate when `url` goes through a transaction pooler. */
+    direct_url: optionalText,
     host: optionalText,
     port: setting(port, 5432),
     name: optionalText,
@@ -102,6 +110,7 @@ export const SETTINGS = {
     casing: setting<'snake_case' | 'camelCase' | undefined>(oneOf(['snake_case', 'camelCase'] as const, (word) => word), undefined),
     extensions: setting(nameList(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'extensions = vector, pg_trgm'), []),
     require_migrations: setting(yesNo, false),
+    replicas: setting(list, []),
   },
 } satisfies Record<string, Record<string, Setting<unknown>>>;
 

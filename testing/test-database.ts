@@ -58,7 +58,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions): Pr
   const name = `${target.name}_test_${worker}`;
   const url = new URL(target.url);
   url.pathname = `/${encodeURIComponent(name)}`;
-  const testSettings: DatabaseSettings = { ...settings, target: { ...target, name, url: url.toString() } };
+  const testSettings: DatabaseSettings = { ...settings, target: { ...target, name, url: url.toString() }, replicas: [] };
   const drop = () => dropPostgresDatabase(testSettings.target as typeof target, testSettings);
 
   await registerTypeScriptLoader(projectDir);
@@ -70,7 +70,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions): Pr
     else process.env.DATABASE_URL = previous;
   };
   try {
-    const exitCode = await createDb({ projectDir, env, cwd: process.cwd() }, {}, QUIET);
+    const exitCode = await createDb({ projectDir, env }, {}, QUIET);
     if (exitCode !== 0) {
       throw new BackendtsError('BT_TEST_DATABASE_PUSH', `the test database "${name}" could not be given the models' tables (create_db exited with ${exitCode})`, {
         hint: 'run `backendts create_db --dry-run` against it to see what it refused',

@@ -4,7 +4,7 @@
  * test sees every write its requests made and leaves nothing behind.
  */
 import type { Backendts } from '../runtime/backendts.js';
-import type { Context } from '../runtime/context.js';
+import { hasContextValue } from '../runtime/context.js';
 import { getDbSession } from '../runtime/db/get-db-session.js';
 import { sharedTransactionOf, shareTransaction } from '../runtime/db/shared-transaction.js';
 import { openTransaction } from '../runtime/db/transaction.js';
@@ -33,7 +33,7 @@ export interface TestTransaction {
  */
 export async function beginTestTransaction(bp: Backendts): Promise<TestTransaction> {
   await bp.start();
-  const engine = (bp.context as Partial<Context>).db_engine as DbEngine<AnySchema> | undefined;
+  const engine = hasContextValue(bp.context, 'db_engine') ? (bp.context.db_engine as DbEngine<AnySchema>) : undefined;
   if (engine === undefined) {
     throw new BackendtsError('BT_TEST_NO_DATABASE', `${bp.projectDir}: the project has no bp.context.db_engine for a test transaction`, {
       hint: 'call setDatabaseHooks(bp) in the main module (or put your engine in bp.context.db_engine on startup)',

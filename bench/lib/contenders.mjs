@@ -29,6 +29,7 @@ export const CONTENDERS = {
     args: [BACKENDTS_CLI, 'run', '--project', BACKENDTS_PROJECT, '--env', 'pglite'],
   },
   raw: { label: 'raw node:http + postgres.js', database: 'postgres', ...server('raw-node.mjs') },
+  'node-drizzle': { label: 'node:http + Drizzle', database: 'postgres', ...server('node-drizzle.mjs') },
   fastify: { label: 'Fastify + Drizzle', database: 'postgres', ...server('fastify-drizzle.mjs') },
   hono: { label: 'Hono + Drizzle', database: 'postgres', ...server('hono-drizzle.mjs') },
 };

@@ -4,9 +4,10 @@
  * the options run a subset quickly, e.g. `--only http --duration 3 --rounds 1`.
  */
 import { parseArgs } from 'node:util';
+import { NODE_CHOICE } from './node-versions.mjs';
 
 /** Every contender of the HTTP suite, in the order the tables list them. */
-export const ALL_CONTENDERS = ['backendts', 'backendts-pglite', 'raw', 'fastify', 'hono'];
+export const ALL_CONTENDERS = ['backendts', 'backendts-pglite', 'raw', 'node-drizzle', 'fastify', 'hono'];
 /** Every route of the workload. */
 export const ALL_ROUTES = ['hello-world', 'users-read', 'users-write'];
 /** The suites: HTTP load and build time. */
@@ -26,6 +27,8 @@ const HELP = `usage: node bench/run.mjs [options]
   --build-rounds <n>     repetitions of each create_db and drizzle-kit push step (default 1)
   --build-timeout <s>    a create_db or push step still running after this is stopped and reported as such (default 30)
   --build-apps <n>       apps of the generated project (default 100, 10 tables each)
+  --node <list>          Node versions to run everything on, each in turn: majors fetched from the
+                         npm registry (24, 22) and/or system, the Node running this (default 24,system)
   --pg-url <url>         PostgreSQL server to use (default postgres://postgres@127.0.0.1:5432/postgres)
   --out <file>           where to write the results (default bench/RESULTS.md)
   --no-save              print the tables only
@@ -46,6 +49,15 @@ function positive(value, name, { integer = true } = {}) {
   return n;
 }
 
+function nodeChoices(value) {
+  const items = [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
+  for (const item of items) {
+    if (!NODE_CHOICE.test(item)) throw new Error(`--node: "${item}" is neither a major version (24) nor system`);
+  }
+  if (items.length === 0) throw new Error('--node needs at least one version (24, system)');
+  return items;
+}
+
 /** Parses argv into the suite's options; prints help and exits on -h. */
 export function readOptions(argv) {
   const { values } = parseArgs({
@@ -63,6 +75,7 @@ export function readOptions(argv) {
       'build-rounds': { type: 'string', default: '1' },
       'build-timeout': { type: 'string', default: '30' },
       'build-apps': { type: 'string', default: '100' },
+      node: { type: 'string', default: '24,system' },
       'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: 'bench/RESULTS.md' },
       'no-save': { type: 'boolean', default: false },
@@ -86,6 +99,7 @@ export function readOptions(argv) {
     buildRounds: positive(values['build-rounds'], 'build-rounds'),
     buildTimeout: positive(values['build-timeout'], 'build-timeout'),
     buildApps: positive(values['build-apps'], 'build-apps'),
+    nodes: nodeChoices(values.node),
     pgUrl: values['pg-url'],
     out: values['no-save'] ? undefined : values.out,
     argv,

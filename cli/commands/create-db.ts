@@ -7,9 +7,10 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { collectedTablesLine } from '../collected-tables.js';
 import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
 import type { ColumnCasing } from '../../runtime/db/casing.js';
-import { describeTarget, MEMORY_PATH, readDatabaseSettings } from '../../runtime/db/settings.js';
+import { describeTarget, MEMORY_PATH, readDatabaseSettings, sessionSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from '../create-db/apply.js';
 import { withTruncateReach, type DestructiveStatement } from '../create-db/destructive.js';
 import { catalogFingerprint, drizzleKitVersion, modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
@@ -41,10 +42,10 @@ export const EXIT_DESTRUCTIVE = 2;
 /** Runs create_db; resolves to the process exit code (0, or 2 for a refused destructive change). */
 export async function createDb(project: ProjectContext, options: CreateDbOptions, output: Output): Promise<number> {
   const collected = await collectSchema({ projectDir: project.projectDir, env: project.env });
-  const tables = collected.entries.filter((entry) => entry.kind === 'table').length;
-  output.info(`collected ${tables} table${tables === 1 ? '' : 's'} from ${collected.apps.length} app${collected.apps.length === 1 ? '' : 's'}`);
+  output.info(collectedTablesLine(collected));
 
-  const settings = readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile });
+  // direct_url when set: a transaction pooler cannot hold the lock and session create_db needs.
+  const settings = sessionSettings(readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile }));
   const target = settings.target;
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
@@ -134,7 +135,7 @@ async function pushStep(
   let plan: PushPlan | undefined;
   if (fromSnapshot) {
     output.info('planning from the schema stored at the last create_db…');
-    plan = await planFromSnapshot(stored.snapshot, snapshot, { target: where });
+    plan = await planFromSnapshot(await stored.readSnapshot(), snapshot, { target: where });
     // The snapshots know no rows: a NOT NULL column without a default depends on them, which only the live comparison sees.
     if (plan.statements.some(addsRequiredColumn)) plan = undefined;
   }

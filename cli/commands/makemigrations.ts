@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { collectedTablesLine } from '../collected-tables.js';
 import { collectSchema } from '../../codegen/collect.js';
 import { BackendtsError } from '../../runtime/errors.js';
 import { findDestructive } from '../create-db/destructive.js';
@@ -44,8 +45,7 @@ export async function makeMigrations(project: ProjectContext, options: MakeMigra
     });
   }
   const collected = await collectSchema({ projectDir: project.projectDir, env: project.env });
-  const tables = collected.entries.filter((entry) => entry.kind === 'table').length;
-  output.info(`collected ${tables} table${tables === 1 ? '' : 's'} from ${collected.apps.length} app${collected.apps.length === 1 ? '' : 's'}`);
+  output.info(collectedTablesLine(collected));
   const { last, previous, current, diff } = await compareWithLastMigration(collected, { renames: options.renames, noRename: options.noRename });
   output.info(last === undefined ? 'no migrations yet: comparing the models with an empty database…' : `comparing the models with migration ${last.name}…`);
   if ('ambiguities' in diff) {

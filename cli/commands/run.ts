@@ -10,6 +10,7 @@ import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.
 import { BackendtsError } from '../../runtime/errors.js';
 import { port, trimmed, wholeNumber } from '../../runtime/setting-values.js';
 import { readFlag } from '../flags.js';
+import { requireActiveApps } from '../../runtime/project.js';
 import { loadMainModule } from '../main-module.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
@@ -28,18 +29,23 @@ export async function run(project: ProjectContext, options: RunOptions, output: 
   const port = readPort(options.port);
   const workers = readWorkers(options.workers);
   if (workers > 1 && cluster.isPrimary) {
-    refuseEmbeddedDatabase(project, workers);
+    checkBeforeForking(project, workers);
     return serveWithWorkers(workers, output);
   }
   const bp = await loadMainModule(project.projectDir);
+  requireActiveApps(bp.config, bp.configFile);
   const listening = await bp.listen({ ...(host !== undefined && { host }), ...(port !== undefined && { port }) });
   if (cluster.isWorker) stopOnPrimaryRequest();
   else output.info(`listening on ${listening.url} (Ctrl+C to stop)`);
 }
 
-/** Several processes on one embedded data folder would lose writes: refuse before forking. */
-function refuseEmbeddedDatabase(project: ProjectContext, workers: number): void {
+/**
+ * What would make every worker fail, refused once before forking: no app to
+ * serve, or an embedded data folder, which several processes would corrupt.
+ */
+function checkBeforeForking(project: ProjectContext, workers: number): void {
   const { config, file } = loadConfig(project.projectDir, { env: project.env });
+  requireActiveApps(config, file);
   const settings = readDatabaseSettings(config, { projectDir: project.projectDir, configFile: file });
   if (settings.target.driver === 'pglite') {
     throw new BackendtsError(

@@ -5,9 +5,10 @@
  */
 import postgres from 'postgres';
 import { BackendtsError } from '../../runtime/errors.js';
-import { connectFailure } from '../../runtime/db/faults.js';
+import { connectFailure, isMissingDatabase } from '../../runtime/db/faults.js';
 import { describeTarget, type DatabaseSettings, type DatabaseTarget } from '../../runtime/db/settings.js';
 import type { Output } from '../output.js';
+import { refuseTransactionPooler } from './pooler-check.js';
 import type { PushSession } from './sql-runner.js';
 
 type PostgresTarget = Extract<DatabaseTarget, { driver: 'postgres' }>;
@@ -36,10 +37,6 @@ export function connect(target: PostgresTarget, settings: DatabaseSettings, data
   return sql;
 }
 
-function isMissingDatabase(error: unknown): boolean {
-  return (error as { code?: string }).code === '3D000';
-}
-
 /** Quotes a name as an SQL identifier. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -59,10 +56,14 @@ export async function ensurePostgresDatabase(target: PostgresTarget, settings: D
   let lastError: unknown;
   for (const maintenance of MAINTENANCE_DATABASES) {
     const admin = connect(target, settings, maintenance);
+    const second = connect(target, settings, maintenance);
     try {
+      // Before anything is created: a database made through a transaction pooler could not be dropped again.
+      await refuseTransactionPooler(admin, second, target);
       await admin.unsafe(`CREATE DATABASE ${quoteIdentifier(target.name)}`);
       return 'created';
     } catch (error) {
+      if (error instanceof BackendtsError) throw error;
       const code = (error as { code?: string }).code;
       // Another run created it at the same moment.
       if (code === '42P04' || code === '23505') return 'exists';
@@ -76,6 +77,7 @@ export async function ensurePostgresDatabase(target: PostgresTarget, settings: D
       if (!isMissingDatabase(error)) throw connectFailure(error, target);
       lastError = error;
     } finally {
+      await second.end({ timeout: 1 });
       await admin.end({ timeout: 1 });
     }
   }
@@ -118,6 +120,7 @@ export async function withPostgresPush<T>(
   const locked = connect(target, settings);
   const pool = connect(target, settings, target.name, PLAN_CONNECTIONS);
   try {
+    await refuseTransactionPooler(locked, pool, target);
     const [row] = await locked.unsafe(`select pg_try_advisory_lock(${CREATE_DB_LOCK_KEY}) as locked`);
     if (!row?.locked) {
       output.info('another create_db is running on this database: waiting for it to finish…');

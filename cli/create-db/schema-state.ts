@@ -31,17 +31,29 @@ export interface SchemaState {
   kitVersion: string;
 }
 
+/**
+ * A recorded push as read back: its fingerprints at once, its snapshot
+ * (megabytes for a large schema) only when a plan is made from it.
+ */
+export interface StoredSchemaState extends Omit<SchemaState, 'snapshot'> {
+  /** Reads the stored snapshot (on the runner the state was read on). */
+  readSnapshot(): Promise<Record<string, unknown>>;
+}
+
 /** The last recorded push, or undefined when none was recorded (or the table is not there). */
-export async function readSchemaState(runner: SqlRunner): Promise<SchemaState | undefined> {
+export async function readSchemaState(runner: SqlRunner): Promise<StoredSchemaState | undefined> {
   const [exists] = await runner.query(`select to_regclass('${STATE_TABLE}') is not null as present`);
   if (!exists?.present) return undefined;
-  const [row] = await runner.query(`select snapshot::text as snapshot, models, catalog, kit_version from ${STATE_TABLE} order by id desc limit 1`);
+  const [row] = await runner.query(`select id, models, catalog, kit_version from ${STATE_TABLE} order by id desc limit 1`);
   if (row === undefined) return undefined;
   return {
-    snapshot: JSON.parse(String(row.snapshot)) as Record<string, unknown>,
     models: String(row.models),
     catalog: String(row.catalog),
     kitVersion: String(row.kit_version),
+    readSnapshot: async () => {
+      const [stored] = await runner.query(`select snapshot::text as snapshot from ${STATE_TABLE} where id = ${Number(row.id)}`);
+      return JSON.parse(String(stored?.snapshot)) as Record<string, unknown>;
+    },
   };
 }
 

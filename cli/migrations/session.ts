@@ -12,6 +12,7 @@ import type { DatabaseSettings } from '../../runtime/db/settings.js';
 import type { Output } from '../output.js';
 import { connect, CREATE_DB_LOCK_KEY } from '../create-db/postgres.js';
 import type { SqlRunner } from '../create-db/sql-runner.js';
+import { refuseTransactionPooler } from '../create-db/pooler-check.js';
 
 /** A runner that can also send a text of several statements. */
 export interface MigrationRunner extends SqlRunner {
@@ -73,6 +74,12 @@ export async function withMigrationSession<T>(
       throw connectFailure(error, target);
     }
     if (options.lock) {
+      const second = connect(target, settings);
+      try {
+        await refuseTransactionPooler(sql, second, target);
+      } finally {
+        await second.end({ timeout: 1 });
+      }
       const [row] = await sql.unsafe(`select pg_try_advisory_lock(${CREATE_DB_LOCK_KEY}) as locked`);
       if (!row?.locked) {
         output.info('another migrate or create_db is running on this database: waiting for it to finish…');

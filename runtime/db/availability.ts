@@ -37,6 +37,8 @@ export class Availability {
     /** "PostgreSQL database "x" on host:port", never the password. */
     private readonly where: string,
     private readonly logger: AvailabilityLogger,
+    /** What happens meanwhile, for the outage line. */
+    private readonly meanwhile = 'requests get 503 until it answers again',
   ) {}
 
   /** True from the first failed open until one succeeds again. */
@@ -71,7 +73,7 @@ export class Availability {
         this.#lastError = error;
         this.#downSince = performance.now();
         this.logger.error(
-          `backendts: the ${this.where} is unreachable (${reasonOf(error)}); requests get 503 until it answers again`,
+          `backendts: the ${this.where} is unreachable (${reasonOf(error)}); ${this.meanwhile}`,
         );
       },
     };

@@ -15,9 +15,17 @@ import { connectFailure, reasonOf } from './faults.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';
 import { loadPgliteDriver } from './pglite-driver.js';
 import { loadPgliteExtensions } from './pglite-extensions.js';
-import { describeTarget, MEMORY_PATH, readDatabaseSettings, type DatabaseSettings } from './settings.js';
+import { describeTarget, MEMORY_PATH, readDatabaseSettings, type DatabaseSettings, type PostgresTarget } from './settings.js';
 import { echoLogger, type SqlLog } from './echo.js';
+import { ReplicaSet, type ReplicaStats } from './replicas.js';
+import { slotsOf, type SlotCounts } from './transaction-slots.js';
 import type { AnySchema, DbSession, RegisteredSchema } from './types.js';
+
+/** What `engine.stats()` answers. */
+export interface DbEngineStats extends SlotCounts {
+  /** Each read replica's counts and whether it is skipped as down (PostgreSQL with `replicas` only). */
+  replicas?: ReplicaStats[];
+}
 
 /** What both engines have. */
 interface DbEngineBase<TSchema extends AnySchema> {
@@ -32,6 +40,24 @@ interface DbEngineBase<TSchema extends AnySchema> {
   /** True once `close()` was called. */
   readonly closed: boolean;
   /**
+   * The request transactions' pool counts, at this moment: `total` is how
+   * many may be open at once (`pool_size`; 1 on the embedded database),
+   * `idle` how many of those no request transaction holds, `waiting` how
+   * many requests wait in line for one. Plain statements (`engine.db`, routes
+   * with `transaction: false`) take no place and are not counted. On
+   * PostgreSQL, `replicas` gives the same for each read replica.
+   */
+  stats(): DbEngineStats;
+  /**
+   * Resolves once the database answers `select 1`, or rejects (with
+   * `BT_DB_UNREACHABLE`) when it does not within `timeout` milliseconds (0:
+   * no deadline). On
+   * PostgreSQL it runs on a connection of its own, opened on first use, so
+   * a pool full of request transactions does not make it wait; on the
+   * embedded database it waits for an open transaction like any statement.
+   */
+  ping(timeout: number): Promise<void>;
+  /**
    * Closes the pool (or the embedded database and its folder lock), letting
    * running statements finish for up to `timeout` seconds (default 5). Safe to call twice.
    */
@@ -45,6 +71,8 @@ export interface PostgresDbEngine<TSchema extends AnySchema = RegisteredSchema> 
   readonly client: postgres.Sql;
   /** Whether the server answers, as the request transactions see it; logs an outage and its end once each. */
   readonly availability: Availability;
+  /** The read replicas (`[database] replicas`), one pool each; empty when none are listed. */
+  readonly replicas: ReplicaSet;
 }
 
 /** An engine on the embedded database (PGlite) in a locked data folder. */
@@ -109,31 +137,9 @@ async function openPostgres<TSchema extends AnySchema>(
   database: string | undefined,
   logger: AvailabilityLogger,
 ): Promise<PostgresDbEngine<TSchema>> {
-  const target = settings.target as Extract<DatabaseSettings['target'], { driver: 'postgres' }>;
+  const target = settings.target as PostgresTarget;
   const where = database === undefined ? describeTarget(target) : describeTarget({ ...target, name: database });
-  const client = postgres(target.url, {
-    // Given apart from the URL: postgres.js does not percent-decode a database name in it.
-    database: database ?? target.name,
-    ...(target.username !== undefined && { username: target.username }),
-    ...(target.password !== undefined && { password: target.password }),
-    max: settings.poolSize,
-    connect_timeout: settings.connectTimeout,
-    idle_timeout: settings.idleTimeout > 0 ? settings.idleTimeout : undefined,
-    // postgres.js recycles connections after 30-60 minutes unless told otherwise.
-    max_lifetime: settings.maxLifetime > 0 ? settings.maxLifetime : null,
-    prepare: settings.prepare,
-    ssl: settings.ssl,
-    // postgres.js's own back-off grows to 20 s across the whole pool, and a
-    // request handed to a connection waits out its sleep: keep it short.
-    backoff: reconnectBackoff(settings.reconnectDelay),
-    onnotice: () => {},
-    connection: {
-      application_name: 'backendts',
-      ...(settings.statementTimeout > 0 && { statement_timeout: Math.round(settings.statementTimeout) }),
-    },
-    // Echo what actually goes over the wire, BEGIN and COMMIT included; never the parameters.
-    ...(log && { debug: (_connection: number, query: string) => log(query) }),
-  });
+  const client = postgresPool(target, database ?? target.name, settings, log);
   try {
     await client`select 1`;
   } catch (error) {
@@ -146,6 +152,17 @@ async function openPostgres<TSchema extends AnySchema>(
   // connecting) as an unhandled rejection, which ends the process.
   client.options.fetch_types = false;
   const db = drizzlePostgres({ client, schema, ...drizzleCasing(settings) }) as unknown as DbSession<TSchema>;
+  // Replicas connect on first use: one that is down must not stop the primary from serving.
+  const replicas = new ReplicaSet(
+    (database === undefined ? settings.replicas : []).map((replica) => ({
+      where: `PostgreSQL replica of "${replica.name}" on ${replica.host}:${replica.port}`,
+      hostPort: `${replica.host}:${replica.port}`,
+      client: postgresPool(replica, replica.name, settings, log),
+    })),
+    settings.poolSize,
+    logger,
+  );
+  let probe: postgres.Sql | undefined;
   let closed = false;
   return {
     driver: 'postgres',
@@ -155,13 +172,26 @@ async function openPostgres<TSchema extends AnySchema>(
     client,
     log,
     availability: new Availability(where, logger),
+    replicas,
     get closed() {
       return closed;
+    },
+    stats() {
+      const counts: DbEngineStats = slotsOf(client, settings.poolSize).counts();
+      if (replicas.configured) counts.replicas = replicas.stats();
+      return counts;
+    },
+    ping(timeout) {
+      // Closing ends the probe too: never open a new one after it.
+      if (closed) return answerWithin(Promise.reject(new Error('the engine is closed')), timeout, where);
+      probe ??= postgresPool(target, database ?? target.name, { ...settings, poolSize: 1, statementTimeout: timeout }, undefined);
+      const query = probe`select 1`;
+      return answerWithin(query, timeout, where, () => void query.cancel());
     },
     async close(options = {}) {
       if (closed) return;
       closed = true;
-      await client.end({ timeout: options.timeout ?? 5 });
+      await Promise.all([client.end({ timeout: options.timeout ?? 5 }), replicas.close(options.timeout ?? 5), probe?.end({ timeout: 0 })]);
     },
   };
 }
@@ -205,6 +235,12 @@ async function openPglite<TSchema extends AnySchema>(
     get closed() {
       return closed;
     },
+    stats() {
+      return slotsOf(client, 1).counts();
+    },
+    ping(timeout) {
+      return answerWithin(client.query('select 1'), timeout, describeTarget(target));
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -215,6 +251,55 @@ async function openPglite<TSchema extends AnySchema>(
       }
     },
   };
+}
+
+/** A postgres.js pool on `target` with the `[database]` pool settings (the primary's and each replica's). */
+function postgresPool(target: PostgresTarget, database: string, settings: DatabaseSettings, log: SqlLog | undefined): postgres.Sql {
+  return postgres(target.url, {
+    // Given apart from the URL: postgres.js does not percent-decode a database name in it.
+    database,
+    ...(target.username !== undefined && { username: target.username }),
+    ...(target.password !== undefined && { password: target.password }),
+    max: settings.poolSize,
+    connect_timeout: settings.connectTimeout,
+    idle_timeout: settings.idleTimeout > 0 ? settings.idleTimeout : undefined,
+    // postgres.js recycles connections after 30-60 minutes unless told otherwise.
+    max_lifetime: settings.maxLifetime > 0 ? settings.maxLifetime : null,
+    prepare: settings.prepare,
+    ssl: settings.ssl,
+    // postgres.js's own back-off grows to 20 s across the whole pool, and a
+    // request handed to a connection waits out its sleep: keep it short.
+    backoff: reconnectBackoff(settings.reconnectDelay),
+    onnotice: () => {},
+    connection: {
+      application_name: 'backendts',
+      ...(settings.statementTimeout > 0 && { statement_timeout: Math.round(settings.statementTimeout) }),
+    },
+    // Echo what actually goes over the wire, BEGIN and COMMIT included; never the parameters.
+    ...(log && { debug: (_connection: number, query: string) => log(query) }),
+  });
+}
+
+/** Waits for `query` at most `timeout` ms; a failure or the deadline rejects with `BT_DB_UNREACHABLE`. */
+async function answerWithin(query: PromiseLike<unknown>, timeout: number, where: string, giveUp?: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    if (timeout <= 0) return;
+    timer = setTimeout(() => {
+      giveUp?.();
+      reject(new Error(`no answer within ${timeout} ms`));
+    }, timeout);
+  });
+  try {
+    await Promise.race([query, deadline]);
+  } catch (error) {
+    throw new BackendtsError('BT_DB_UNREACHABLE', `the ${where} did not answer select 1: ${reasonOf(error)}`, {
+      hint: 'check that PostgreSQL is running and reachable, and that [database] points to it',
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const consoleLogger: AvailabilityLogger = {

@@ -5,7 +5,7 @@
  */
 import { BackendtsError } from '../errors.js';
 import { ExceptionResponse, isExceptionResponse } from '../error-list.js';
-import { describeTarget, type DatabaseTarget } from './settings.js';
+import { describeTarget, type DatabaseSettings, type DatabaseTarget } from './settings.js';
 import { asConstraintViolation } from './constraint-violations.js';
 
 /** Node socket errors that mean the server cannot be reached right now. */
@@ -53,6 +53,16 @@ export function reasonOf(error: unknown): string {
 }
 
 /**
+ * True when the server says the database does not exist: SQLSTATE 3D000 from
+ * PostgreSQL, or 08P01 with that message from PgBouncer, which answers for
+ * the server when its connection to a missing database fails.
+ */
+export function isMissingDatabase(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '3D000' || (code === '08P01' && typeof message === 'string' && /^database ".*" does not exist$/.test(message));
+}
+
+/**
  * The error for a failed first connection to a PostgreSQL server, the same
  * for the server and `create_db`: `BT_DB_MISSING` when the database does not
  * exist, `BT_DB_AUTH` when the login was refused, `BT_DB_UNREACHABLE`
@@ -61,9 +71,17 @@ export function reasonOf(error: unknown): string {
 export function connectFailure(error: unknown, target: Extract<DatabaseTarget, { driver: 'postgres' }>): BackendtsError {
   const code = (error as { code?: unknown } | null)?.code;
   const where = describeTarget(target);
-  if (code === '3D000') {
+  if (isMissingDatabase(error)) {
     return new BackendtsError('BT_DB_MISSING', `${where} does not exist`, {
       hint: `run "backendts create_db" to create "${target.name}" and its tables`,
+      cause: error,
+    });
+  }
+  const unsupported = /unsupported startup parameter: (\S+)/.exec(reasonOf(error));
+  if (unsupported) {
+    // PgBouncer accepts only a few startup parameters; statement_timeout is sent as one.
+    return new BackendtsError('BT_DB_STARTUP_PARAMETER', `${where} refused the connection setting "${unsupported[1]}": ${reasonOf(error)}`, {
+      hint: `a pooler such as PgBouncer sits in front of the server: remove [database] ${unsupported[1]} and set it on the role instead (ALTER ROLE ... SET ${unsupported[1]} = ...), or list it in PgBouncer's ignore_startup_parameters`,
       cause: error,
     });
   }
@@ -105,4 +123,21 @@ export function asClientFault(error: unknown): ExceptionResponse | undefined {
     });
   }
   return asConstraintViolation(error);
+}
+
+/**
+ * The error for a prepared statement the server does not know, or knows
+ * twice (SQLSTATE 26000, 42P05): what a transaction pooler without support
+ * for them (PgBouncer before 1.21, or without max_prepared_statements) does
+ * to postgres.js's prepared statements once two clients share a server
+ * connection. Undefined for any other error, and when `[database] prepare`
+ * is off already (the statement is then the application's own).
+ */
+export function preparedStatementFault(error: unknown, settings: Pick<DatabaseSettings, 'target' | 'prepare'>): BackendtsError | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (!settings.prepare || (code !== '26000' && code !== '42P05') || typeof message !== 'string' || !message.startsWith('prepared statement')) return undefined;
+  return new BackendtsError('BT_DB_PREPARED_STATEMENTS', `${describeTarget(settings.target)}: ${message}: statements prepared on one server connection ran on another, as behind a transaction pooler`, {
+    hint: 'behind PgBouncer in pool_mode = transaction set [database] prepare = false (or, on PgBouncer 1.21+, set its max_prepared_statements)',
+    cause: error,
+  });
 }

@@ -30,10 +30,23 @@ export interface GetDbSessionOptions {
   report?: (error: Error) => void;
 }
 
+/** Options of `db_session(options)`; they count only before the scope's first statement. */
+export interface DbSessionOptions {
+  /**
+   * `true`: run the scope's transaction on a read replica (`[database]
+   * replicas`), read-only; `false`: on the primary. Default: a replica for
+   * routes with `transaction: 'read-only'`, the primary otherwise. Once the
+   * scope has sent a statement it stays where it is, so a request reads what
+   * it wrote. Without replicas (or on PGlite), `true` still makes the
+   * transaction read-only, so a write fails alike everywhere.
+   */
+  replica?: boolean;
+}
+
 /** The getter `db_session()` plus the operations on the current scope's session. */
 export interface DbSessionGetter<TSchema extends AnySchema = RegisteredSchema> {
   /** The current scope's database handle. The first statement sent through it opens the scope's transaction. */
-  (): DbSession<TSchema>;
+  (options?: DbSessionOptions): DbSession<TSchema>;
   /** The engine the sessions run on. */
   readonly engine: DbEngine<TSchema>;
   /** Commits the scope's transaction (if it opened one) and runs its `onCommit` callbacks; fails when the commit fails. */
@@ -107,8 +120,9 @@ export function getDbSession<TSchema extends AnySchema = RegisteredSchema>(
 
   const handle = scopedDatabase(engine, () => sessionFor(currentKey()));
   const getter = Object.assign(
-    (): DbSession<TSchema> => {
-      sessionFor(currentKey());
+    (options?: DbSessionOptions): DbSession<TSchema> => {
+      const session = sessionFor(currentKey());
+      if (options?.replica !== undefined) session.preferReplica(options.replica);
       return handle;
     },
     {

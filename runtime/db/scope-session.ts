@@ -15,11 +15,12 @@ import { ExceptionResponse } from '../error-list.js';
 import { BackendtsError } from '../errors.js';
 import type { DbEngine } from './engine.js';
 import type { AnySchema } from './types.js';
-import { asServiceUnavailable, isConnectionError, reasonOf } from './faults.js';
+import { asServiceUnavailable, isConnectionError, preparedStatementFault, reasonOf } from './faults.js';
 import { markRefusal, type RefusalReport } from './late-statements.js';
 import { describeTarget } from './settings.js';
 import { sharedTransactionOf } from './shared-transaction.js';
-import { openTransaction, type HeldTransaction, type TransactionClient } from './transaction.js';
+import { openTransaction, type HeldTransaction, type OpenTransactionOptions, type TransactionClient } from './transaction.js';
+import type { Replica } from './replicas.js';
 
 /** How a scope uses the database: a read-write or read-only transaction, or none (`false`: plain statements). */
 export type TransactionMode = 'read-write' | 'read-only' | false;
@@ -55,6 +56,12 @@ export class ScopeSession {
   /** Statements (and nested transactions) sent and not yet answered. */
   #pending = 0;
   #whenSettled: (() => void) | undefined;
+  /** Whether to read from a replica: asked by the handler, else the route's (read-only routes do). */
+  #replicaAsked: boolean | undefined;
+  /** The replica the transaction runs on, once opened there. */
+  #replica: Replica | undefined;
+  /** True when the transaction was opened to read from a replica (read-only, even when the primary stood in). */
+  #forReplica = false;
 
   constructor(
     private readonly engine: DbEngine<AnySchema>,
@@ -67,6 +74,20 @@ export class ScopeSession {
   /** True when statements run in a transaction of the scope's own. */
   get transactional(): boolean {
     return this.mode !== false;
+  }
+
+  /**
+   * `db_session({ replica })`: before the first statement, chooses the
+   * server (a replica, in a read-only transaction, or the primary); later
+   * the session stays where it is, so what it wrote it also reads.
+   */
+  preferReplica(replica: boolean): void {
+    if (this.#opening === undefined) this.#replicaAsked = replica;
+  }
+
+  /** The read replica the session's transaction runs on, if it went to one. */
+  get replica(): Replica | undefined {
+    return this.#replica;
   }
 
   /** True once a transaction was opened (or is opening). */
@@ -283,16 +304,19 @@ export class ScopeSession {
   async #open(): Promise<SessionClient> {
     const settings = this.engine.settings;
     const signal = this.owner.signal?.(this.key);
+    const replica = this.#pickReplica();
+    const options = {
+      isolationLevel: settings.isolationLevel,
+      readOnly: this.mode === 'read-only' || this.#replicaAsked === true,
+      waitTimeout: settings.poolTimeout,
+      signal,
+      gone: clientGoneError,
+    };
     let held: HeldTransaction;
     try {
       if (signal?.aborted) throw clientGoneError();
-      held = await openTransaction(this.engine, {
-        isolationLevel: settings.isolationLevel,
-        readOnly: this.mode === 'read-only',
-        waitTimeout: settings.poolTimeout,
-        signal,
-        gone: clientGoneError,
-      });
+      this.#forReplica = this.#replicaAsked === true || replica !== undefined;
+      held = replica === undefined ? await openTransaction(this.engine, options) : await this.#openOnReplica(replica, options);
     } catch (error) {
       throw asServiceUnavailable(error);
     }
@@ -306,6 +330,31 @@ export class ScopeSession {
     this.#startGuard();
     this.#ready = held.client;
     return held.client;
+  }
+
+  /** The replica to open the transaction on: when asked (or the route is read-only), there are replicas, and no test transaction is shared. */
+  #pickReplica(): Replica | undefined {
+    const engine = this.engine;
+    if (engine.driver !== 'postgres' || !engine.replicas.configured || sharedTransactionOf(engine) !== undefined) return undefined;
+    if (!(this.#replicaAsked ?? this.mode === 'read-only')) return undefined;
+    return engine.replicas.pick();
+  }
+
+  /** Opens on `replica`; when it cannot be reached (or is too busy to answer within connect_timeout), on the primary. */
+  async #openOnReplica(replica: Replica, options: OpenTransactionOptions): Promise<HeldTransaction> {
+    try {
+      const held = await openTransaction(this.engine, { ...options, replica });
+      // As on the primary: the array types are fetched once, by the first connection.
+      replica.client.options.fetch_types = false;
+      this.#replica = replica;
+      return held;
+    } catch (error) {
+      if (!isConnectionError(error) && !isReplicaTimeout(error)) throw error;
+      if (this.engine.driver === 'postgres') this.engine.replicas.skip(replica);
+      if (options.signal?.aborted) throw clientGoneError();
+      // Still read-only: a write must fail alike whether the replica is up or not.
+      return openTransaction(this.engine, options);
+    }
   }
 
   async #end(commit: boolean): Promise<void> {
@@ -339,7 +388,10 @@ export class ScopeSession {
     if (isConnectionError(error)) this.#held?.abandon();
     // A statement error (it has a SQLSTATE) aborts the whole PostgreSQL transaction, unless a savepoint takes it.
     else if (this.transactional && !inSavepoint && this.#aborted === undefined && hasSqlState(error)) this.#aborted = error;
-    return asServiceUnavailable(error);
+    if (this.#forReplica && (error as { code?: unknown } | null)?.code === READ_ONLY_TRANSACTION) {
+      return replicaWriteError(this.#replica?.where ?? 'primary (standing in for a replica that was down)', this.owner.label?.(this.key), error);
+    }
+    return asServiceUnavailable(preparedStatementFault(error, this.engine.settings) ?? error);
   }
 
   // postgres.js dies on idle_in_transaction_session_timeout, so the limit on
@@ -406,6 +458,28 @@ function describePhase(phase: Phase): string {
     default:
       return 'been released at the end of its request';
   }
+}
+
+/** SQLSTATE 25006, read_only_sql_transaction: a write in a read-only transaction. */
+const READ_ONLY_TRANSACTION = '25006';
+
+function isReplicaTimeout(error: unknown): boolean {
+  return error instanceof BackendtsError && error.code === 'BT_DB_REPLICA_TIMEOUT';
+}
+
+/**
+ * A write sent in a transaction on a replica. It cannot move to the primary
+ * then: what the request read came from the replica's snapshot, which may lag.
+ */
+function replicaWriteError(where: string, scope: string | undefined, cause: unknown): BackendtsError {
+  return new BackendtsError(
+    'BT_DB_REPLICA_WRITE',
+    `${scope ?? 'a scope'} wrote in its read-only transaction for reading from a replica, on the ${where} (${reasonOf(cause)}); nothing was written`,
+    {
+      hint: 'a request that writes must not read from a replica: drop replica: true from db_session(), call db_session({ replica: false }) before the first statement, or make the route read-write',
+      cause,
+    },
+  );
 }
 
 function hasSqlState(error: unknown): boolean {

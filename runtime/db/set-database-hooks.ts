@@ -15,6 +15,8 @@
 import path from 'node:path';
 import { collectAppSchema } from '../app-schema.js';
 import type { Backendts } from '../backendts.js';
+import { setPendingKey } from '../context.js';
+import { BackendtsError } from '../errors.js';
 import { GENERATED_DIR, isGeneratedSchemaStale } from '../generated-files.js';
 import type { Request } from '../request.js';
 import type { SqlLog } from './echo.js';
@@ -26,9 +28,17 @@ import type { AnySchema } from './types.js';
 
 declare module '../context.js' {
   interface Context {
-    /** The project's database engine, set on `startup` by `setDatabaseHooks`. */
+    /**
+     * The project's database engine, set on `startup` by `setDatabaseHooks`.
+     * Reading it earlier throws `BT_DB_NOT_STARTED`, and in a project that
+     * never called `setDatabaseHooks` throws `BT_CONTEXT_UNSET`.
+     */
     db_engine: DbEngine;
-    /** The request's database handle getter: `request.app.context.db_session()`. */
+    /**
+     * The request's database handle getter: `request.app.context.db_session()`.
+     * Set on `startup`; reaching it earlier throws `BT_DB_NOT_STARTED`, and in
+     * a project that never called `setDatabaseHooks` throws `BT_CONTEXT_UNSET`.
+     */
     db_session: DbSessionGetter;
   }
 }
@@ -47,6 +57,7 @@ export interface SetDatabaseHooksOptions {
  */
 export function setDatabaseHooks(bp: Backendts, options: SetDatabaseHooksOptions = {}): void {
   let getter: DbSessionGetter | undefined;
+  for (const key of ['db_engine', 'db_session']) setPendingKey(bp.context, key, () => notStarted(bp, key));
 
   bp.event('startup', async () => {
     const schema = options.schema ?? (await collectProjectSchema(bp));
@@ -123,4 +134,11 @@ async function collectProjectSchema(bp: Backendts): Promise<AnySchema> {
     );
   }
   return collected.schema;
+}
+
+/** Reading the database keys after `setDatabaseHooks`, before `startup` opened the database. */
+function notStarted(bp: Backendts, key: string): BackendtsError {
+  return new BackendtsError('BT_DB_NOT_STARTED', `bp.context.${key} was read before ${bp.projectDir} started: the database opens in the startup event`, {
+    hint: `reach it in request handlers, in startup handlers registered after setDatabaseHooks(bp), or after await bp.start()`,
+  });
 }

@@ -33,6 +33,8 @@ export type DatabaseTarget =
 /** The `[database]` section, checked and with defaults filled in. */
 export interface DatabaseSettings {
   target: DatabaseTarget;
+  /** `direct_url`: PostgreSQL itself, for the commands that need a session of their own (create_db, migrate); undefined: `target`. */
+  directTarget: PostgresTarget | undefined;
   isolationLevel: IsolationLevel;
   /** Log every SQL statement (never parameters' secrets nor the password). */
   echo: boolean;
@@ -62,7 +64,12 @@ export interface DatabaseSettings {
   casing: ColumnCasing | undefined;
   /** Refuse to start while the database lacks some of the project's migrations (otherwise a warning). */
   requireMigrations: boolean;
+  /** Read replicas of the PostgreSQL primary (`replicas`), each with the primary's database and credentials unless its URL says otherwise. */
+  replicas: PostgresTarget[];
 }
+
+/** A PostgreSQL target. */
+export type PostgresTarget = Extract<DatabaseTarget, { driver: 'postgres' }>;
 
 /** Default folder of the embedded database, relative to the project. */
 export const DEFAULT_PGLITE_PATH = '.backendts/db';
@@ -114,9 +121,12 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     target = { driver: 'postgres', url: built.toString(), host: host ?? '127.0.0.1', port, name, username, password };
   }
 
+  const replicas = readReplicas(section.replicas, target, where);
   const ssl = section.ssl;
+  const directTarget = section.direct_url === undefined ? undefined : postgresTargetFromUrl(section.direct_url, where, 'direct_url');
   return {
     target,
+    directTarget,
     isolationLevel: section.isolation_level,
     echo: section.echo,
     logParameters: section.log_parameters,
@@ -133,7 +143,35 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
     extensions: section.extensions,
     casing: section.casing,
     requireMigrations: section.require_migrations,
+    replicas,
   };
+}
+
+/**
+ * `replicas`: one `host:port` (or `host`) or `postgres://` URL an item. A
+ * host takes the primary's database, user and password; a URL says its own.
+ * The embedded database has no replicas: listing some is an error, not a
+ * silent no-op, since reads would not go where the config says.
+ */
+function readReplicas(items: string[], primary: DatabaseTarget, where: string): PostgresTarget[] {
+  if (items.length === 0) return [];
+  if (primary.driver !== 'postgres') {
+    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where} replicas: the embedded database (PGlite) has no read replicas`, {
+      hint: 'remove replicas, or point [database] at a PostgreSQL server (host or url) whose replicas they are',
+    });
+  }
+  return items.map((item) => {
+    if (/^postgres(ql)?:\/\//.test(item)) return postgresTargetFromUrl(item, where, 'replicas');
+    const match = /^(\[[^\]]+\]|[^:/\s]+)(?::(\d{1,5}))?$/.exec(item);
+    if (!match || (match[2] !== undefined && Number(match[2]) > 65535)) {
+      throw new BackendtsError('BT_DB_SETTING_INVALID', `${where} replicas: "${item}" is neither host:port nor a postgres:// URL`, {
+        hint: 'write one replica a line, as host:port (it uses the primary\'s database, user and password) or postgres://user:password@host:port/name',
+      });
+    }
+    const url = new URL(primary.url);
+    url.host = match[2] === undefined ? `${match[1]}:5432` : `${match[1]}:${match[2]}`;
+    return { ...primary, url: url.toString(), host: match[1]!.replace(/^\[|\]$/g, ''), port: match[2] === undefined ? 5432 : Number(match[2]) };
+  });
 }
 
 /**
@@ -145,6 +183,15 @@ export function readLogParameters(config: Config, configFile = 'config.ini'): bo
   return readSetting(config, 'database', 'log_parameters', configFile);
 }
 
+/**
+ * The settings `create_db` and `migrate` connect with: `direct_url` when set
+ * (a transaction pooler cannot hold their advisory lock and session), the
+ * server's own target otherwise.
+ */
+export function sessionSettings(settings: DatabaseSettings): DatabaseSettings {
+  return settings.directTarget === undefined ? settings : { ...settings, target: settings.directTarget };
+}
+
 /** Describes the target for messages: host, port and database, never the password. */
 export function describeTarget(target: DatabaseTarget): string {
   return target.driver === 'pglite'
@@ -152,23 +199,23 @@ export function describeTarget(target: DatabaseTarget): string {
     : `PostgreSQL database "${target.name}" on ${target.host}:${target.port}`;
 }
 
-function postgresTargetFromUrl(url: string, where: string): DatabaseTarget {
+function postgresTargetFromUrl(url: string, where: string, key = 'url'): PostgresTarget {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: url (or DATABASE_URL) is not a valid URL`, {
+    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: ${key === 'url' ? 'url (or DATABASE_URL)' : key} is not a valid URL`, {
       hint: 'write it as postgres://user:password@host:5432/name',
     });
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: url must start with postgres:// (got ${parsed.protocol}//)`, {
+    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where}: ${key} must start with postgres:// (got ${parsed.protocol}//)`, {
       hint: 'write it as postgres://user:password@host:5432/name',
     });
   }
   const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (name === '') {
-    throw new BackendtsError('BT_DB_SETTING_MISSING', `${where}: url has no database name`, {
+    throw new BackendtsError('BT_DB_SETTING_MISSING', `${where}: ${key} has no database name`, {
       hint: 'end the URL with /<database name>',
     });
   }

@@ -11,13 +11,31 @@ export interface SlotTicket {
   cancel(): void;
 }
 
+/** The counts of {@link TransactionSlots.counts}. */
+export interface SlotCounts {
+  /** Transactions that may be open at once: `pool_size` (1 for PGlite). */
+  total: number;
+  /** Of those, how many no transaction holds now. */
+  idle: number;
+  /** Transactions waiting in line for a slot (cancelled waits not counted). */
+  waiting: number;
+}
+
 /** Transaction slots of one engine. */
 export class TransactionSlots {
+  readonly #size: number;
   #free: number;
-  readonly #line: { start: () => void; cancelled: boolean }[] = [];
+  #waiting = 0;
+  readonly #line: { start: () => void; cancelled: boolean; started: boolean }[] = [];
 
   constructor(size: number) {
-    this.#free = Math.max(1, size);
+    this.#size = Math.max(1, size);
+    this.#free = this.#size;
+  }
+
+  /** How many slots there are, how many are free, how many wait. */
+  counts(): SlotCounts {
+    return { total: this.#size, idle: this.#free, waiting: this.#waiting };
   }
 
   /** Runs `start` now when a slot is free, else when one frees up; the slot is held until `release()`. */
@@ -27,11 +45,14 @@ export class TransactionSlots {
       start();
       return undefined;
     }
-    const place = { start, cancelled: false };
+    const place = { start, cancelled: false, started: false };
     this.#line.push(place);
+    this.#waiting++;
     return {
       cancel: () => {
+        if (place.cancelled || place.started) return;
         place.cancelled = true;
+        this.#waiting--;
       },
     };
   }
@@ -40,8 +61,13 @@ export class TransactionSlots {
   release(): void {
     let next = this.#line.shift();
     while (next?.cancelled) next = this.#line.shift();
-    if (next === undefined) this.#free++;
-    else next.start();
+    if (next === undefined) {
+      this.#free++;
+    } else {
+      this.#waiting--;
+      next.started = true;
+      next.start();
+    }
   }
 }
 

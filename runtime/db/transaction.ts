@@ -14,6 +14,7 @@ import { describeTarget, type IsolationLevel } from './settings.js';
 import { sharedTransactionOf } from './shared-transaction.js';
 import { slotsOf, type SlotTicket } from './transaction-slots.js';
 import type { AnySchema } from './types.js';
+import type { Replica } from './replicas.js';
 
 /** A client for the statements of one open transaction. */
 export type TransactionClient = postgres.TransactionSql | PgliteTransaction;
@@ -40,6 +41,8 @@ export interface OpenTransactionOptions {
   signal?: AbortSignal | undefined;
   /** The error the open fails with when `signal` aborts. */
   gone?: () => unknown;
+  /** Opens it on this read replica's pool instead of the primary's (PostgreSQL only). */
+  replica?: Replica | undefined;
 }
 
 /** Thrown inside the driver's callback to make it roll back; never seen outside. */
@@ -55,10 +58,12 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
   const joined = sharedTransactionOf(engine);
   if (joined !== undefined) return joined.open(options);
   const characteristics = `isolation level ${options.isolationLevel}${options.readOnly ? ' read only' : ''}`;
-  const availability = engine.driver === 'postgres' ? engine.availability : undefined;
+  const replica = engine.driver === 'postgres' ? options.replica : undefined;
+  const pool = replica?.client ?? engine.client;
+  const availability = replica?.availability ?? (engine.driver === 'postgres' ? engine.availability : undefined);
   const attempt = availability?.attempt();
   // While the server is known to be down, waiting longer than one connection attempt only delays the 503.
-  const waitTimeout = availability?.down ? outageWait(options.waitTimeout, engine.settings.connectTimeout) : options.waitTimeout;
+  const waitTimeout = availability?.down || replica !== undefined ? outageWait(options.waitTimeout, engine.settings.connectTimeout) : options.waitTimeout;
   return new Promise<HeldTransaction>((resolve, reject) => {
     let settled = false;
     let connected = false;
@@ -76,7 +81,7 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
             // The driver may still hand us the connection later: it is rolled back at once.
             abandoned = true;
             ticket?.cancel();
-            reject(poolTimeoutError(engine, waitTimeout));
+            reject(replica === undefined ? poolTimeoutError(engine, waitTimeout) : replicaTimeoutError(replica, waitTimeout));
           }, waitTimeout * 1000)
         : undefined;
     timer?.unref();
@@ -123,7 +128,7 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
       }
       const done: Promise<unknown> =
         engine.driver === 'postgres'
-          ? engine.client.begin(characteristics, hold)
+          ? (pool as postgres.Sql).begin(characteristics, hold)
           : engine.client.transaction(async (tx) => {
               engine.log?.('BEGIN');
               const statement = `set transaction ${characteristics}`;
@@ -156,7 +161,7 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
         reject(error);
       });
     };
-    const slots = slotsOf(engine.client, engine.driver === 'postgres' ? engine.settings.poolSize : 1);
+    const slots = slotsOf(pool, engine.driver === 'postgres' ? engine.settings.poolSize : 1);
     ticket = slots.take(start);
 
     function end(commit: boolean): Promise<void> {
@@ -172,6 +177,12 @@ export function openTransaction(engine: DbEngine<AnySchema>, options: OpenTransa
 function outageWait(waitTimeout: number, connectTimeout: number): number {
   if (connectTimeout <= 0) return waitTimeout;
   return waitTimeout > 0 ? Math.min(waitTimeout, connectTimeout) : connectTimeout;
+}
+
+function replicaTimeoutError(replica: Replica, seconds: number): BackendtsError {
+  return new BackendtsError('BT_DB_REPLICA_TIMEOUT', `no transaction could start on the ${replica.where} within ${seconds} s`, {
+    hint: 'the request reads from the primary instead; check the replica, or raise [database] connect_timeout',
+  });
 }
 
 function poolTimeoutError(engine: DbEngine<AnySchema>, seconds: number): BackendtsError {

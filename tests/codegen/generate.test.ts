@@ -1,7 +1,9 @@
 import { cpSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { GENERATED_HEADER, generate, isGeneratedSchemaStale } from '../../codegen/index.js';
+import { generate } from '../../codegen/index.js';
+import { GENERATED_HEADER } from '../../codegen/emit.js';
+import { isGeneratedSchemaStale } from '../../codegen/generate.js';
 import { copyFixture, type FixtureCopy } from './fixture-copy.js';
 
 let copy: FixtureCopy;

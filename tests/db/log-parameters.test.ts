@@ -5,7 +5,8 @@
 import { inspect } from 'node:util';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Backendts, formatError, type Logger } from '../../runtime/index.js';
+import { Backendts, type Logger } from '../../runtime/index.js';
+import { formatError } from '../../runtime/errors.js';
 import { setDatabaseHooks } from '../../runtime/db/index.js';
 import { redactParameters } from '../../runtime/redact.js';
 import { call, createTestDatabase, databaseSection, FIXTURES, SHOP_SCHEMA, tag, type TestDatabase } from './support.js';

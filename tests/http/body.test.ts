@@ -4,7 +4,7 @@ import { decodePath, parseCookies, parseQuery, readBody, splitUrl } from '../../
 import { ExceptionResponse } from '../../runtime/error-list.js';
 import { ErrorRegistry } from '../../runtime/error-registry.js';
 import { BackendtsError } from '../../runtime/errors.js';
-import { JSONResponse, writeResponse } from '../../runtime/responses.js';
+import { JsonResponse, writeResponse } from '../../runtime/responses.js';
 import { serve, type TestServer } from './serve.js';
 
 const LIMIT = 1024;
@@ -26,7 +26,7 @@ beforeAll(async () => {
       const { path, query } = splitUrl(req.url!);
       const decoded = decodePath(path);
       const body = await readBody(req, { limit: LIMIT });
-      await writeResponse(res, new JSONResponse({ path: decoded, query: parseQuery(query), body: describeBody(body) }));
+      await writeResponse(res, new JsonResponse({ path: decoded, query: parseQuery(query), body: describeBody(body) }));
     } catch (error) {
       last = { error, bytesRead: req.socket.bytesRead };
       await writeResponse(res, registry.render(error));

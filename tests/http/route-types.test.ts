@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Request } from '../../runtime/request.js';
-import { Success, Text } from '../../runtime/responses.js';
+import { Success, TextResponse } from '../../runtime/responses.js';
 import { Router } from '../../runtime/router.js';
 import { Route, Routes, type Handler } from '../../runtime/routes.js';
 import type { StandardSchemaV1 } from '../../runtime/standard-schema.js';
@@ -31,25 +31,25 @@ describe('handler types', () => {
       .post('/plain', (request) => {
         expectTypeOf(request.cleanedData).toEqualTypeOf<unknown>();
         expectTypeOf(request).toMatchTypeOf<Request>();
-        return new Text('ok');
+        return new TextResponse('ok');
       });
     expect(routes.list()).toHaveLength(3);
   });
 
   it('types Route objects the same way, and they fit in a list of routes', () => {
     const typed = new Route('/users/<id:int>', 'GET', (request) => new Success(request.cleanedData.id), { dataHandler: idSchema });
-    const list: Route[] = [typed, new Route('/y', 'GET', () => new Text('y'))];
+    const list: Route[] = [typed, new Route('/y', 'GET', () => new TextResponse('y'))];
     expect(new Router([new Routes().add(...list)]).routes).toHaveLength(2);
   });
 
   it('accepts a handler written for the plain Request type', () => {
-    const plain: (request: Request) => Text = () => new Text('plain');
+    const plain: (request: Request) => TextResponse = () => new TextResponse('plain');
     const handler: Handler<{ id: number }> = plain;
     expect(new Routes().get('/p', handler).list()[0]!.handler).toBe(plain);
   });
 
-  it('refuses a handler that does not return a Response (compile-time)', () => {
-    // @ts-expect-error a handler must return a Response
+  it('refuses a handler that does not return an HttpResponse (compile-time)', () => {
+    // @ts-expect-error a handler must return an HttpResponse
     const route = new Route('/bad', 'GET', () => 'not a response');
     expect(route.methods).toEqual(['GET']);
   });

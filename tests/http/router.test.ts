@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../support/thrown.js';
-import { Text } from '../../runtime/responses.js';
+import { TextResponse } from '../../runtime/responses.js';
 import { Router } from '../../runtime/router.js';
 import { compilePath, Route, Routes, type Handler } from '../../runtime/routes.js';
 import type { StandardSchemaV1 } from '../../runtime/standard-schema.js';
 
-const handler = (label: string): Handler => () => new Text(label);
+const handler = (label: string): Handler => () => new TextResponse(label);
 
 function found(router: Router, method: string, path: string) {
   const match = router.match(method, path);
   if (match.route === undefined) throw new Error(`${method} ${path} did not match: ${JSON.stringify(match)}`);
-  return { label: (match.route.handler as () => Text)().body, urlVars: match.urlVars };
+  return { label: (match.route.handler as () => TextResponse)().body, urlVars: match.urlVars };
 }
 
 describe('Routes', () => {

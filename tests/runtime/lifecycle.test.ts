@@ -164,7 +164,7 @@ describe('events around a request', () => {
   it('answers 500 and logs a clear message when a handler returns something that is not a response', async () => {
     const reply = await send(served.port, '/not-a-response');
     expect(reply.status).toBe(500);
-    expect(String((served.logger.errors[0]!.error as Error).message)).toMatch(/returned an object \(Object\) instead of a Response/);
+    expect(String((served.logger.errors[0]!.error as Error).message)).toMatch(/returned an object \(Object\) instead of a response/);
   });
 
   it('answers 500 and ends the request when the response cannot be sent (a header node:http refuses)', async () => {

@@ -97,6 +97,42 @@ describe('listen', () => {
     }
   });
 
+  it('runs listening once the port is open, with the address it got, and not when the port is taken', async () => {
+    const { bp, logger } = project('basic');
+    const seen: { port: number; url: string; accepting: boolean }[] = [];
+    bp.event('listening', async ({ port, url }) => {
+      seen.push({ port, url, accepting: await accepting(port) });
+    });
+    const listening = await bp.listen({ port: 0, signals: false });
+    try {
+      expect(seen).toEqual([{ port: listening.port, url: listening.url, accepting: true }]);
+      const { bp: second } = project('basic');
+      const secondSeen: number[] = [];
+      second.event('listening', ({ port }) => {
+        secondSeen.push(port);
+      });
+      await expect(second.listen({ port: listening.port, signals: false })).rejects.toMatchObject({ code: 'BT_LISTEN' });
+      expect(secondSeen).toEqual([]);
+      expect(logger.errors).toEqual([]);
+    } finally {
+      await bp.close();
+    }
+  });
+
+  it('logs a failing listening handler and goes on serving', async () => {
+    const { bp, logger } = project('basic');
+    bp.event('listening', () => {
+      throw new Error('could not print the URLs');
+    });
+    const listening = await bp.listen({ port: 0, signals: false });
+    try {
+      expect((await send(listening.port, '/hello')).text).toBe('hello');
+      expect(logger.errors.map((entry) => entry.message).join('\n')).toContain('a "listening" handler failed (the server is serving)');
+    } finally {
+      await bp.close();
+    }
+  });
+
   it('does not open the port when close() is called while startup runs, and still runs shutdown', async () => {
     const { bp } = project('basic');
     const events: string[] = [];

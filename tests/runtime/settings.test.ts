@@ -1,7 +1,8 @@
 /** The pieces that read settings and register hooks, one rule at a time. */
 import { describe, expect, it } from 'vitest';
 import { createHostCheck } from '../../runtime/hosts.js';
-import { Hooks, parseSize, readNetworkingSettings } from '../../runtime/index.js';
+import { Hooks } from '../../runtime/index.js';
+import { parseSize, readNetworkingSettings } from '../../runtime/networking.js';
 
 describe('allowed_hosts matching', () => {
   it('matches a name on any port, a name:port exactly, and subdomains of *.name or .name', () => {
@@ -75,6 +76,8 @@ describe('[networking] values', () => {
       shutdownTimeout: 10_000,
       requestTimeout: 30_000,
       headersTimeout: 10_000,
+      health: undefined,
+      healthTimeout: 2_000,
     });
     expect(readNetworkingSettings({ networking: { shutdown_timeout: '2.5' } }).shutdownTimeout).toBe(2500);
   });

@@ -5,7 +5,7 @@
  * in one list.
  */
 import { describe, expectTypeOf, test } from 'vitest';
-import { Route, Routes, Success, Text, type PathVars, type UrlVars } from 'backendts';
+import { Route, Routes, Success, TextResponse, type PathVars, type UrlVars } from 'backendts';
 
 describe('request.urlVars types', () => {
   test('a pattern types each variable, <id:int> as a number', () => {
@@ -17,11 +17,11 @@ describe('request.urlVars types', () => {
       .post('/tags/<tag>/posts/<n:int>', (request) => {
         expectTypeOf(request.urlVars.tag).toEqualTypeOf<string>();
         expectTypeOf(request.urlVars.n).toEqualTypeOf<number>();
-        return new Text(request.urlVars.tag.toUpperCase());
+        return new TextResponse(request.urlVars.tag.toUpperCase());
       })
       .route('/files/<rest:path>', ['GET', 'PUT'], (request) => {
         expectTypeOf(request.urlVars.rest).toEqualTypeOf<string>();
-        return new Text(request.urlVars.rest);
+        return new TextResponse(request.urlVars.rest);
       });
   });
 
@@ -39,14 +39,14 @@ describe('request.urlVars types', () => {
     expectTypeOf<PathVars<string>>().toEqualTypeOf<UrlVars>();
     new Routes().get(/^\/users\/(?<identifier>.+)$/, (request) => {
       expectTypeOf(request.urlVars.identifier).toEqualTypeOf<string | undefined>();
-      return new Text(request.urlVars.identifier ?? '');
+      return new TextResponse(request.urlVars.identifier ?? '');
     });
   });
 
   test('a variable the pattern does not have is a compile error', () => {
     new Routes().get('/users/<id:int>', (request) => {
       // @ts-expect-error the pattern has no variable "name"
-      return new Text(request.urlVars.name);
+      return new TextResponse(request.urlVars.name);
     });
   });
 
@@ -55,7 +55,7 @@ describe('request.urlVars types', () => {
       expectTypeOf(request.urlVars.id).toEqualTypeOf<number>();
       return new Success(request.urlVars.id);
     });
-    const list: Route[] = [show, new Route('/y', 'GET', () => new Text('y'))];
+    const list: Route[] = [show, new Route('/y', 'GET', () => new TextResponse('y'))];
     expectTypeOf(list).toEqualTypeOf<Route[]>();
   });
 });

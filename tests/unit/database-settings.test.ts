@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../runtime/config.js';
-import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
+import { describeTarget, readDatabaseSettings, sessionSettings } from '../../runtime/db/settings.js';
 
 const projectDir = '/srv/project';
 const read = (text: string, environment: NodeJS.ProcessEnv = {}) =>
@@ -26,6 +26,15 @@ describe('[database] settings', () => {
   it('lets DATABASE_URL override the file', () => {
     const settings = read('[database]\nhost = a\nname = b\n', { DATABASE_URL: 'postgres://x@h:5433/other' });
     expect(settings.target).toMatchObject({ driver: 'postgres', host: 'h', port: 5433, name: 'other' });
+  });
+
+  it('gives create_db and migrate direct_url in place of the server target, when set', () => {
+    const pooled = read('[database]\nurl = postgres://u@pooler:6432/shop\ndirect_url = postgres://u@primary:5432/shop\n');
+    expect(pooled.target).toMatchObject({ host: 'pooler', port: 6432 });
+    expect(sessionSettings(pooled).target).toMatchObject({ host: 'primary', port: 5432, name: 'shop' });
+    const direct = read('[database]\nurl = postgres://u@primary:5432/shop\n');
+    expect(sessionSettings(direct)).toBe(direct);
+    expect(() => read('[database]\nurl = postgres://h/d\ndirect_url = mysql://h/d\n')).toThrow(/\[database\]: direct_url must start with postgres:\/\//);
   });
 
   it('reads durations, booleans and the isolation level', () => {

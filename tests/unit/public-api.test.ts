@@ -1,6 +1,7 @@
 /**
  * The public API is what package.json exports. Every name exported from those
- * entries must carry a doc comment and be listed in README.md.
+ * entries must carry a doc comment, be listed in README.md, and leave the
+ * globals alone. (`npm run check:api` compares the whole surface with api/.)
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,6 +50,11 @@ describe.each(entries)('public entry $name', ({ file }) => {
 
   it('documents every exported name with a doc comment', () => {
     expect(names.filter((item) => !item.documented).map((item) => item.name)).toEqual([]);
+  });
+
+  it('shadows no global of the language or of Node (JSON, Response, File, ...)', () => {
+    // `Request` is the one kept: what every handler is typed with, named as in Backendpy.
+    expect(names.map((item) => item.name).filter((name) => name in globalThis && name !== 'Request')).toEqual([]);
   });
 
   it('lists every exported name in README.md', () => {

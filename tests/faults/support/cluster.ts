@@ -11,6 +11,8 @@
  * const section = cluster.databaseSection('app', { pool_size: '5' }); // a [database] section
  * await cluster.stop();    // fast shutdown: sessions are ended, new connections refused
  * await cluster.start();   // the same data, the same port
+ *
+ * const replica = await startCluster({ replicaOf: cluster }); // a streaming replica of it
  * ```
  *
  * The server binaries refuse root, so every pg_ctl runs as the `postgres`
@@ -65,6 +67,12 @@ export interface Cluster {
 export interface StartClusterOptions {
   /** Extra server settings, e.g. `{ max_connections: '50' }` (passed as `-c name=value`). */
   settings?: Record<string, string>;
+  /**
+   * Makes a streaming replica of this running cluster instead of a fresh
+   * one: `pg_basebackup -R` copies its data and writes the standby settings,
+   * and the copy starts in recovery, following the primary.
+   */
+  replicaOf?: Cluster;
 }
 
 /** The newest PostgreSQL installed under /usr/lib/postgresql (its bin folder). */
@@ -109,7 +117,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     asPostgres('pg_ctl', ['-D', data, '-o', serverOptions(), '-l', logFile, '-w', '-t', '30', ...extra, action]);
 
   try {
-    await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', CLUSTER_USER, '--no-sync', '-E', 'UTF8']);
+    const primary = options.replicaOf;
+    if (primary === undefined) await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', CLUSTER_USER, '--no-sync', '-E', 'UTF8']);
+    // --checkpoint=fast: the default spread checkpoint would take minutes once anything was written.
+    else await asPostgres('pg_basebackup', ['-h', primary.host, '-p', String(primary.port), '-U', CLUSTER_USER, '-D', data, '-R', '--no-sync', '-X', 'stream', '--checkpoint=fast']);
     // A random high port, retried when taken: no window between probing a port and binding it.
     for (let attempt = 1; ; attempt++) {
       port = randomInt(20_000, 60_000);
@@ -204,7 +215,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
   return cluster;
 }
 
-async function postgresUser(): Promise<{ uid: number; gid: number }> {
+/** The uid and gid of the `postgres` user, who owns what the server programs run on. */
+export async function postgresUser(): Promise<{ uid: number; gid: number }> {
   const [uid, gid] = await Promise.all([run('id', ['-u', CLUSTER_USER]), run('id', ['-g', CLUSTER_USER])]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }

@@ -48,12 +48,20 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-/** Serves fixtures/faults/outage with `database` as its [database] section (e.g. `cluster.databaseSection(name)`). */
-export async function serveFaults(database: ConfigSection): Promise<FaultServer> {
+/** Another fixture project to serve, and a [networking] section for it. */
+export interface ServeOptions {
+  /** The project folder and its one app (default: the ledger project). */
+  project?: { dir: string; app: string };
+  networking?: ConfigSection;
+}
+
+/** Serves fixtures/faults/outage (or `options.project`) with `database` as its [database] section (e.g. `cluster.databaseSection(name)`). */
+export async function serveFaults(database: ConfigSection, options: ServeOptions = {}): Promise<FaultServer> {
   const logger = recordingLogger();
+  const project = options.project ?? { dir: FAULTS_PROJECT, app: 'apps/ledger' };
   const bp = new Backendts({
-    projectDir: FAULTS_PROJECT,
-    config: { apps: { active: ['apps/ledger'] }, database },
+    projectDir: project.dir,
+    config: { apps: { active: [project.app] }, database, ...(options.networking && { networking: options.networking }) },
     logger,
   });
   setDatabaseHooks(bp);

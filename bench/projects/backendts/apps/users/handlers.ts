@@ -1,23 +1,23 @@
 /** The workload's three routes, written as a backendts user writes them. */
 import { eq } from 'drizzle-orm';
-import { ExceptionResponse, JSONResponse, Routes, Text } from 'backendts';
+import { ExceptionResponse, JsonResponse, Routes, TextResponse } from 'backendts';
 import { users } from './db/models.js';
 
 /** Routes of the users app. */
 export const routes = new Routes();
 
-routes.get('/hello-world', () => new Text('Hello World!'));
+routes.get('/hello-world', () => new TextResponse('Hello World!'));
 
 routes.get('/users/<id:int>', async (request) => {
   const db = request.app.context.db_session();
   const [user] = await db.select().from(users).where(eq(users.id, request.urlVars.id as number));
   if (!user) throw new ExceptionResponse('not_found');
-  return new JSONResponse(user);
+  return new JsonResponse(user);
 });
 
 routes.post('/users', async (request) => {
   const { first_name, last_name } = request.body as { first_name: string; last_name: string };
   const db = request.app.context.db_session();
   const [user] = await db.insert(users).values({ first_name, last_name }).returning();
-  return new JSONResponse(user);
+  return new JsonResponse(user);
 });

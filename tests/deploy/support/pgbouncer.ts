@@ -1,0 +1,152 @@
+/**
+ * A PgBouncer of a test file's own, in front of the shared PostgreSQL on
+ * 127.0.0.1:5432: its own config and auth file in a temporary folder, its
+ * own port. PgBouncer refuses to run as root, so it runs as the `postgres`
+ * user (`runuser`) when the tests do.
+ *
+ * ```ts
+ * const bouncer = await startPgbouncer();        // pool_mode = transaction
+ * bouncer.url('shop');                           // postgres://postgres@127.0.0.1:<port>/shop
+ * await bouncer.stop();                          // from afterAll
+ * ```
+ */
+import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chown, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import { postgresUser } from '../../faults/support/cluster.js';
+
+const run = promisify(execFile);
+
+/** Where Debian's `pgbouncer` package puts the program. */
+export const PGBOUNCER = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((file) => existsSync(file));
+
+/**
+ * Why the PgBouncer tests cannot run here, or undefined when they can. In CI
+ * (`CI` or `BACKENDTS_REQUIRE_PGBOUNCER` set, as `.ci/run` does after
+ * installing it) a missing program is a failure, not a skip.
+ */
+export function pgbouncerMissing(): string | undefined {
+  if (PGBOUNCER !== undefined) return undefined;
+  const reason = 'pgbouncer is not installed (apt-get install -y pgbouncer): the PgBouncer tests are skipped';
+  if (process.env.CI || process.env.BACKENDTS_REQUIRE_PGBOUNCER) throw new Error(`${reason.split(':')[0]}, and CI must run these tests`);
+  return reason;
+}
+
+/** A running PgBouncer. */
+export interface Pgbouncer {
+  /** The port it listens on, on 127.0.0.1. */
+  readonly port: number;
+  /** A URL of `database` through it, as user `postgres` (trusted). */
+  url(database: string): string;
+  /** Its log so far (for a failing test's message). */
+  log(): Promise<string>;
+  /** Stops it and removes its folder; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startPgbouncer}. */
+export interface PgbouncerOptions {
+  /** `pool_mode`; default `transaction`. */
+  poolMode?: 'session' | 'transaction';
+  /** Server connections per database and user; default 4, fewer than the clients the tests open. */
+  poolSize?: number;
+}
+
+/** Starts PgBouncer on a free port in front of 127.0.0.1:5432, every database passed through. */
+export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pgbouncer> {
+  if (PGBOUNCER === undefined) throw new Error('pgbouncer is not installed');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bt-pgbouncer-'));
+  const asRoot = process.getuid?.() === 0;
+  const logFile = path.join(dir, 'log');
+  const pidFile = path.join(dir, 'pid');
+  await writeFile(path.join(dir, 'users.txt'), '"postgres" ""\n');
+  let port = 0;
+  const start = async () => {
+    const config = path.join(dir, 'pgbouncer.ini');
+    await writeFile(
+      config,
+      [
+        '[databases]',
+        '* = host=127.0.0.1 port=5432',
+        '[pgbouncer]',
+        'listen_addr = 127.0.0.1',
+        `listen_port = ${port}`,
+        'unix_socket_dir =',
+        'auth_type = trust',
+        `auth_file = ${path.join(dir, 'users.txt')}`,
+        `pool_mode = ${options.poolMode ?? 'transaction'}`,
+        `default_pool_size = ${options.poolSize ?? 4}`,
+        'max_client_conn = 500',
+        `logfile = ${logFile}`,
+        `pidfile = ${pidFile}`,
+        '',
+      ].join('\n'),
+    );
+    if (asRoot) {
+      const { uid, gid } = await postgresUser();
+      await chown(dir, uid, gid);
+      for (const file of ['pgbouncer.ini', 'users.txt']) await chown(path.join(dir, file), uid, gid);
+    }
+    const command = asRoot ? ['runuser', ['-u', 'postgres', '--', PGBOUNCER!, '-d', config]] as const : [PGBOUNCER!, ['-d', config]] as const;
+    await run(command[0], [...command[1]], { timeout: 30_000 });
+  };
+  // A random high port, retried when taken.
+  for (let attempt = 1; ; attempt++) {
+    port = randomInt(20_000, 60_000);
+    try {
+      await start();
+      await waitUntilAnswering(port);
+      break;
+    } catch (error) {
+      const log = await readFile(logFile, 'utf8').catch(() => '');
+      if (attempt < 8 && /Address already in use/i.test(log)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`pgbouncer did not start on port ${port}: ${(error as Error).message}\n${log}`);
+    }
+  }
+  let stopped = false;
+  const stopNow = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      if (pid > 0) process.kill(pid, 'SIGTERM');
+    } catch {
+      // Not running.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // A runner that gives up on a file may exit before afterAll: leave no pgbouncer behind.
+  process.once('exit', stopNow);
+  return {
+    port,
+    url: (database) => `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    log: () => readFile(logFile, 'utf8').catch(() => ''),
+    async stop() {
+      process.removeListener('exit', stopNow);
+      stopNow();
+    },
+  };
+}
+
+async function waitUntilAnswering(port: number): Promise<void> {
+  const sql = postgres({ host: '127.0.0.1', port, username: 'postgres', database: 'postgres', max: 1, prepare: false, onnotice: () => {}, connect_timeout: 2 });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await sql.unsafe('select 1');
+        return;
+      } catch (error) {
+        if (attempt > 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
