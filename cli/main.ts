@@ -11,4 +11,7 @@ import { registerDrizzleOrmResolve } from '../runtime/drizzle-orm-resolve.js';
 
 enableCompileCache();
 registerDrizzleOrmResolve();
-await import('./wiring.js');
+const { runBackendts } = await import('./wiring.js');
+const exitCode = await runBackendts(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr });
+// A command that resolved to a code is finished: exit even if a library left a handle open.
+if (exitCode !== undefined) process.exit(exitCode);

@@ -21,21 +21,28 @@ export interface Output {
   readonly verbose: boolean;
 }
 
+/** A stream the CLI prints to: process.stdout or stderr, or any stream that collects the text. */
+export interface OutputStream {
+  write(text: string): boolean;
+  /** True on a terminal, where progress is redrawn in place. */
+  readonly isTTY?: boolean;
+}
+
 /** Options of {@link createOutput}. */
 export interface OutputOptions {
   verbose?: boolean;
   /** Defaults to process.stdout. */
-  stdout?: NodeJS.WriteStream;
+  stdout?: OutputStream;
   /** Defaults to process.stderr. */
-  stderr?: NodeJS.WriteStream;
+  stderr?: OutputStream;
 }
 
 /** Creates the CLI's output; writes with the streams' own `write`, taken now. */
 export function createOutput(options: OutputOptions = {}): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const write = stdout.write.bind(stdout) as (text: string) => boolean;
-  const writeErr = stderr.write.bind(stderr) as (text: string) => boolean;
+  const write = stdout.write.bind(stdout);
+  const writeErr = stderr.write.bind(stderr);
   const interactive = Boolean(stdout.isTTY);
   let progressOpen = false;
   let lastStep = -1;

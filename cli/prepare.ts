@@ -25,23 +25,25 @@ export interface ProjectContext {
   projectDir: string;
   /** The environment name, when one was chosen. */
   env: string | undefined;
+  /** The folder the command was run from (paths shown to the user are relative to it); process.cwd() when absent. */
+  cwd?: string;
 }
 
-/** Resolves `--project` and `--env` without loading anything (for commands that create files). */
-export function resolveProject(options: GlobalOptions): ProjectContext {
-  const projectDir = path.resolve(options.project ?? process.cwd());
+/** Resolves `--project` (from `cwd`) and `--env` without loading anything (for commands that create files). */
+export function resolveProject(options: GlobalOptions, cwd: string = process.cwd()): ProjectContext {
+  const projectDir = path.resolve(cwd, options.project ?? '.');
   if (options.env !== undefined) {
     if (typeof options.env !== 'string' || options.env === '') {
       throw new BackendtsError('BT_CLI_OPTION', '--env needs a name', { hint: 'write --env dev to read config.dev.ini' });
     }
     process.env[CONFIG_ENV_VAR] = options.env;
   }
-  return { projectDir, env: process.env[CONFIG_ENV_VAR] || undefined };
+  return { projectDir, env: process.env[CONFIG_ENV_VAR] || undefined, cwd };
 }
 
 /** Resolves the project and checks its folder; call before importing user code. */
-export async function prepareProject(options: GlobalOptions): Promise<ProjectContext> {
-  const context = resolveProject(options);
+export async function prepareProject(options: GlobalOptions, cwd: string = process.cwd()): Promise<ProjectContext> {
+  const context = resolveProject(options, cwd);
   if (!existsSync(context.projectDir) || !statSync(context.projectDir).isDirectory()) {
     throw new BackendtsError('BT_PROJECT_MISSING', `project folder ${context.projectDir} does not exist`, {
       hint: 'pass --project <dir> with the folder holding config.ini, or run the command from there',

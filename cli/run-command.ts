@@ -6,16 +6,21 @@
  * A BackendtsError never prints a stack unless `--debug` was given.
  */
 import { BackendtsError, formatError } from '../runtime/errors.js';
+import type { OutputStream } from './output.js';
 
 /** Exit code of any failure. */
 export const EXIT_ERROR = 1;
 
-/** Runs `action`; prints a failure to stderr; resolves to the exit code, or undefined to keep running. */
-export async function runCommand(action: () => Promise<number | void>, debug: boolean): Promise<number | undefined> {
+/** Runs `action`; prints a failure to `stderr`; resolves to the exit code, or undefined to keep running. */
+export async function runCommand(
+  action: () => Promise<number | void>,
+  debug: boolean,
+  stderr: OutputStream = process.stderr,
+): Promise<number | undefined> {
   try {
     return (await action()) ?? undefined;
   } catch (error) {
-    process.stderr.write(`${formatError(error, debug)}\n`);
+    stderr.write(`${formatError(error, debug)}\n`);
     return EXIT_ERROR;
   }
 }

@@ -30,7 +30,7 @@ export async function createApp(project: ProjectContext, options: CreateAppOptio
     });
   }
   const appDir = path.join(project.projectDir, 'apps', name);
-  const written = writeNewFiles(appDir, appFiles(name, options.full), `app "${name}"`);
+  const written = writeNewFiles(appDir, appFiles(name, options.full), `app "${name}"`, project.cwd ?? process.cwd());
   output.info(`created app "${name}" in ${appDir}:`);
   for (const file of written) output.info(`  ${path.relative(project.projectDir, file)}`);
   const entry = `apps/${name}`;

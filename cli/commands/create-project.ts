@@ -22,9 +22,10 @@ export interface CreateProjectOptions {
 /** Creates the project's files; resolves to the exit code. */
 export async function createProject(project: ProjectContext, options: CreateProjectOptions, output: Output): Promise<number> {
   const name = checkProjectName(options.name);
-  const dir = options.projectGiven ? project.projectDir : path.resolve(process.cwd(), name);
+  const cwd = project.cwd ?? process.cwd();
+  const dir = options.projectGiven ? project.projectDir : path.resolve(cwd, name);
   const source = backendtsSource();
-  const written = writeNewFiles(dir, projectFiles(name, options.full, dependencyVersions(source)), `project "${name}"`);
+  const written = writeNewFiles(dir, projectFiles(name, options.full, dependencyVersions(source)), `project "${name}"`, cwd);
   output.info(`created project "${name}" in ${dir}:`);
   for (const file of written) output.info(`  ${path.relative(dir, file)}`);
   if (source.pack !== undefined) {
@@ -32,7 +33,7 @@ export async function createProject(project: ProjectContext, options: CreateProj
     source.pack(dir);
     output.info(`  ${source.dependency.slice('file:'.length)} (this copy of backendts, packed)`);
   }
-  const shown = path.relative(process.cwd(), dir) || '.';
+  const shown = path.relative(cwd, dir) || '.';
   output.info('next:');
   output.info(`  cd ${shown}`);
   output.info('  npm install');

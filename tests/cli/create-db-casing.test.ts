@@ -1,14 +1,14 @@
 /**
- * `[database] casing = snake_case` through the real CLI (fixtures/db/casing),
- * on PostgreSQL and on the embedded database: codegen, create_db and a served
- * request all name the columns the same way.
+ * `[database] casing = snake_case` through the CLI (fixtures/db/casing), on
+ * PostgreSQL and on the embedded database: codegen, create_db (in process)
+ * and a request served by the built command all name the columns the same way.
  */
 import { randomBytes } from 'node:crypto';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drizzleKitConfig } from '../../codegen/drizzle-kit-config.js';
-import { assertBuilt, linkDependencies, removeDir, repoRoot, runCli, show, tempDir } from './support/cli.js';
+import { assertBuilt, linkDependencies, relocateProject, removeDir, repoRoot, runCliInProcess, show, tempDir } from './support/cli.js';
 import { columnsOf, pgliteInspector, postgresInspector, type Inspector } from './support/inspect.js';
 import { dropDatabase, postgresUrl } from './support/postgres.js';
 import { request, startServer } from './support/server.js';
@@ -34,7 +34,9 @@ for (const driver of ['postgres', 'pglite'] as const) {
     let database: string;
     let env: Record<string, string>;
     let db: Inspector;
-    const cli = (...args: string[]) => runCli(args, { cwd: projectDir, env });
+    const cli = (...args: string[]) => runCliInProcess(args, { cwd: projectDir, env });
+    // Modules are cached by path in this process: a change of models or settings runs in a moved project.
+    const relocate = () => (projectDir = relocateProject(projectDir));
     const models = () => path.join(projectDir, 'apps/ledger/db/models.ts');
 
     beforeAll(() => {
@@ -44,7 +46,7 @@ for (const driver of ['postgres', 'pglite'] as const) {
       linkDependencies(projectDir);
       database = `casing_${randomBytes(5).toString('hex')}`;
       env = driver === 'postgres' ? { DATABASE_URL: postgresUrl(database) } : {};
-      db = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(path.join(projectDir, 'embedded'));
+      db = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(() => path.join(projectDir, 'embedded'));
     });
 
     afterAll(async () => {
@@ -75,6 +77,7 @@ for (const driver of ['postgres', 'pglite'] as const) {
     });
 
     it('adds a camelCase column as exactly one ADD COLUMN "new_thing"', async () => {
+      relocate();
       writeFileSync(models(), readFileSync(models(), 'utf8').replace('    voucherCode: text(),\n', '    voucherCode: text(),\n    newThing: text(),\n'));
       const result = await cli('create_db', '--verbose');
       expect(result.code, show(result)).toBe(0);
@@ -108,6 +111,7 @@ for (const driver of ['postgres', 'pglite'] as const) {
     });
 
     it('sees a change of the setting as renamed columns, and changes nothing without being told how', async () => {
+      relocate();
       const config = path.join(projectDir, 'config.ini');
       writeFileSync(config, readFileSync(config, 'utf8').replace('casing = snake_case', 'casing = camelCase'));
       const result = await cli('create_db');

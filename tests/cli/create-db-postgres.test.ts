@@ -1,9 +1,9 @@
-/** create_db on a real PostgreSQL server (127.0.0.1:5432), as a subprocess. */
+/** create_db on a real PostgreSQL server (127.0.0.1:5432): as a subprocess where processes matter (two at once, start-up), else in process. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFixture, removeDir, runCli, show } from './support/cli.js';
+import { copyFixture, relocateProject, removeDir, runCli, runCliInProcess, show } from './support/cli.js';
 import { defineCreateDbSchemasSuite } from './support/create-db-schemas-suite.js';
 import { defineCreateDbSuite } from './support/create-db-suite.js';
 import { columnsOf, postgresInspector } from './support/inspect.js';
@@ -44,7 +44,7 @@ describe('create_db on PostgreSQL, at the edges', () => {
 
   it('quotes the database name as an identifier', async () => {
     const database = fresh('Mixed Case');
-    const result = await runCli(['create_db'], { cwd: projectDir, env: { DATABASE_URL: postgresUrl(encodeURIComponent(database)) } });
+    const result = await runCliInProcess(['create_db'], { cwd: projectDir, env: { DATABASE_URL: postgresUrl(encodeURIComponent(database)) } });
     expect(result.code, show(result)).toBe(0);
     expect(result.stdout).toContain(`database "${database}" created`);
     expect(await postgresInspector(database)(columnsOf)).toContain('categories.name');
@@ -53,22 +53,24 @@ describe('create_db on PostgreSQL, at the edges', () => {
   it('turns an ambiguous change (a rename?) into a clear error that changes nothing', async () => {
     const database = fresh('rename');
     const env = { DATABASE_URL: postgresUrl(database) };
-    expect((await runCli(['create_db'], { cwd: projectDir, env })).code).toBe(0);
-    writeModels(projectDir, AMBIGUOUS);
+    let dir = copyFixture('project');
     try {
-      const result = await runCli(['create_db'], { cwd: projectDir, env });
+      expect((await runCliInProcess(['create_db'], { cwd: dir, env })).code).toBe(0);
+      dir = relocateProject(dir);
+      writeModels(dir, AMBIGUOUS);
+      const result = await runCliInProcess(['create_db'], { cwd: dir, env });
       expect(result.code, show(result)).toBe(1);
       expect(result.stderr).toMatch(/^error BT_CREATE_DB_AMBIGUOUS: .*could be a rename/m);
       expect(result.stderr).toMatch(/^hint: make the change in two runs/m);
       expect(result.stdout).not.toContain('Interactive prompts');
       expect(await postgresInspector(database)(columnsOf)).toContain('products.name');
     } finally {
-      writeModels(projectDir, INITIAL);
+      removeDir(dir);
     }
   });
 
   it('names every table a TRUNCATE ... CASCADE would empty, other apps\' too, with their rows, and --force warns the same', async () => {
-    const dir = copyFixture('project');
+    let dir = copyFixture('project');
     try {
       // A second app whose reviews point at the store's products.
       mkdirSync(path.join(dir, 'apps/reviews/db'), { recursive: true });
@@ -81,19 +83,20 @@ describe('create_db on PostgreSQL, at the edges', () => {
       writeFileSync(path.join(dir, 'config.ini'), readFileSync(path.join(dir, 'config.ini'), 'utf8').replace('    apps/store\n', '    apps/store\n    apps/reviews\n'));
       const database = fresh('cascade');
       const env = { DATABASE_URL: postgresUrl(database) };
-      const first = await runCli(['create_db'], { cwd: dir, env });
+      const first = await runCliInProcess(['create_db'], { cwd: dir, env });
       expect(first.code, show(first)).toBe(0);
       await queryPostgres(database, `insert into products (name) values ('Dune'), ('Go')`);
       await queryPostgres(database, `insert into reviews (id, product_id) select g, (select min(id) from products) from generate_series(1, 3) g`);
       // A NOT NULL column without default on a table with rows: drizzle-kit plans truncate "products" cascade.
+      dir = relocateProject(dir);
       writeModels(dir, INITIAL.replace("name: text('name').notNull(),", "name: text('name').notNull(),\n  sku: text('sku').notNull(),"));
-      const refused = await runCli(['create_db'], { cwd: dir, env });
+      const refused = await runCliInProcess(['create_db'], { cwd: dir, env });
       expect(refused.code, show(refused)).toBe(2);
       expect(refused.stderr).toMatch(/truncate table "products" cascade;.*-- empties a table/i);
       expect(refused.stderr).toContain('empties 2 tables (CASCADE follows the foreign keys that point at it):');
       expect(refused.stderr).toContain('"public"."products" (app "store"): 2 rows');
       expect(refused.stderr).toContain('"public"."reviews" (app "reviews"): 3 rows');
-      const forced = await runCli(['create_db', '--force'], { cwd: dir, env });
+      const forced = await runCliInProcess(['create_db', '--force'], { cwd: dir, env });
       expect(forced.code, show(forced)).toBe(0);
       expect(forced.stderr).toContain('"public"."reviews" (app "reviews"): 3 rows');
       expect(await queryPostgres(database, 'select count(*)::int as n from reviews')).toEqual([{ n: 0 }]);
@@ -115,7 +118,7 @@ describe('create_db on PostgreSQL, at the edges', () => {
   });
 
   it('names host, port and database of an unreachable server, never the password, with no stack', async () => {
-    const result = await runCli(['create_db'], { cwd: projectDir, env: { DATABASE_URL: 'postgres://postgres:s3cret-pw@127.0.0.1:1/nowhere' } });
+    const result = await runCliInProcess(['create_db'], { cwd: projectDir, env: { DATABASE_URL: 'postgres://postgres:s3cret-pw@127.0.0.1:1/nowhere' } });
     expect(result.code, show(result)).toBe(1);
     expect(result.stderr).toMatch(/^error BT_DB_UNREACHABLE: cannot reach PostgreSQL database "nowhere" on 127\.0\.0\.1:1/m);
     expect(result.stderr).toMatch(/^hint: /m);

@@ -1,13 +1,15 @@
 /**
  * What migrate does when things go wrong or happen at once, on PostgreSQL:
  * a failing statement, two runs together, a database create_db pushed
- * meeting its first migration, and a server started before migrating.
+ * meeting its first migration, and a server started before migrating. The
+ * commands run in process, but for the two migrate processes at once and the
+ * servers.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, finished, removeDir, show, spawnCli } from './support/cli.js';
-import { copyMigrationsProject, migrationDatabaseName, projectCli, V1, V2, writeVersion } from './support/migrations.js';
+import { migrationDatabaseName, migrationsProject, V1, V2, type MigrationsProject } from './support/migrations.js';
 import { dropDatabase, postgresUrl, queryPostgres } from './support/postgres.js';
 import { startServer } from './support/server.js';
 
@@ -22,33 +24,40 @@ CREATE TABLE "never" ("id" integer);
 `;
 
 describe('migrate on PostgreSQL when things go wrong', { timeout: 300_000 }, () => {
-  const projects: string[] = [];
+  const projects: MigrationsProject[] = [];
   const databases: string[] = [];
+
+  /** A copy of the project at V1 (with its first migration written when `migrations`), on `database`. */
+  async function copy(database: string, version = V1, migrations = true): Promise<MigrationsProject> {
+    const made = migrationsProject(database);
+    projects.push(made);
+    made.write(version);
+    if (migrations) {
+      const result = await made.cli('makemigrations');
+      expect(result.code, show(result)).toBe(0);
+    }
+    return made;
+  }
 
   /** A copy of the project at V1 with its first migration written, on a database of its own. */
   async function project(label: string) {
-    const dir = copyMigrationsProject();
     const database = migrationDatabaseName(label);
-    projects.push(dir);
     databases.push(database);
-    writeVersion(dir, V1);
-    const cli = projectCli(dir, database);
-    const made = await cli('makemigrations');
-    expect(made.code, show(made)).toBe(0);
-    return { dir, database, cli };
+    const made = await copy(database);
+    return { project: made, database, cli: made.cli };
   }
 
   beforeAll(() => assertBuilt());
 
   afterAll(async () => {
     for (const database of databases) await dropDatabase(database);
-    for (const dir of projects) removeDir(dir);
+    for (const made of projects) removeDir(made.dir);
   });
 
   it('leaves the database and the record as they were when the third statement of a migration fails', async () => {
-    const { dir, database, cli } = await project('broken');
+    const { project: made, database, cli } = await project('broken');
     expect((await cli('create_db')).code).toBe(0);
-    writeFileSync(path.join(dir, 'migrations/0002_broken.sql'), BROKEN);
+    writeFileSync(path.join(made.dir, 'migrations/0002_broken.sql'), BROKEN);
     const upTo = await cli('migrate', '--to', '0001');
     expect(upTo.stdout, show(upTo)).toContain('nothing to apply up to 0001_initial (1 pending after it)');
     const dry = await cli('migrate', '--dry-run');
@@ -71,12 +80,12 @@ describe('migrate on PostgreSQL when things go wrong', { timeout: 300_000 }, () 
   });
 
   it('applies each migration once when two migrate processes start together', async () => {
-    const { dir, database, cli } = await project('together');
-    writeVersion(dir, V2);
+    const { project: made, database, cli } = await project('together');
+    made.write(V2);
     expect((await cli('makemigrations', '--name', 'add_posts')).code).toBe(0);
     await queryPostgres('postgres', `create database "${database}"`);
     const env = { DATABASE_URL: postgresUrl(database) };
-    const runs = await Promise.all([0, 1].map(() => finished(spawnCli(['migrate'], { cwd: dir, env }))));
+    const runs = await Promise.all([0, 1].map(() => finished(spawnCli(['migrate'], { cwd: made.dir, env }))));
     for (const run of runs) expect(run.code, show(run)).toBe(0);
     const output = runs.map((run) => run.stdout).join('\n');
     expect(output.match(/applied 0001_initial in/g)).toHaveLength(1);
@@ -86,14 +95,12 @@ describe('migrate on PostgreSQL when things go wrong', { timeout: 300_000 }, () 
   });
 
   it('records the first migration as applied on a database create_db pushed with the same models', async () => {
-    const { dir, database } = await project('pushed');
-    const pushing = copyMigrationsProject();
-    projects.push(pushing);
-    writeVersion(pushing, V1);
-    const pushed = await projectCli(pushing, database)('create_db');
+    const { cli, database } = await project('pushed');
+    const pushing = await copy(database, V1, false);
+    const pushed = await pushing.cli('create_db');
     expect(pushed.code, show(pushed)).toBe(0);
     await queryPostgres(database, `insert into users (username) values ('ada')`);
-    const migrated = await projectCli(dir, database)('migrate');
+    const migrated = await cli('migrate');
     expect(migrated.code, show(migrated)).toBe(0);
     expect(migrated.stdout).toContain('recorded 0001_initial as applied without running them');
     expect(await queryPostgres(database, 'select username from users')).toEqual([{ username: 'ada' }]);
@@ -101,21 +108,20 @@ describe('migrate on PostgreSQL when things go wrong', { timeout: 300_000 }, () 
   });
 
   it('refuses a pushed database whose schema no migration leaves', async () => {
-    const { dir, database } = await project('differs');
-    const pushing = copyMigrationsProject();
-    projects.push(pushing);
-    writeVersion(pushing, V2);
-    expect((await projectCli(pushing, database)('create_db')).code).toBe(0);
-    const refused = await projectCli(dir, database)('migrate');
+    const { cli, database } = await project('differs');
+    const pushing = await copy(database, V2, false);
+    expect((await pushing.cli('create_db')).code).toBe(0);
+    const refused = await cli('migrate');
     expect(refused.code, show(refused)).toBe(1);
     expect(refused.stderr).toContain('BT_MIGRATE_UNRECORDED');
     expect(await queryPostgres(database, `select to_regclass('backendts.migrations') is null as none`)).toEqual([{ none: true }]);
   });
 
   it('warns at start-up about migrations the database lacks, and refuses to start with require_migrations', async () => {
-    const { dir, database, cli } = await project('startup');
+    const { project: made, database, cli } = await project('startup');
     expect((await cli('create_db')).code).toBe(0);
-    writeVersion(dir, V2);
+    made.write(V2);
+    const dir = made.dir;
     expect((await cli('makemigrations', '--name', 'add_posts')).code).toBe(0);
     const env = { DATABASE_URL: postgresUrl(database) };
     const server = await startServer([], dir, env);

@@ -12,9 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDbEngine, type DbEngine } from '../../runtime/db/index.js';
 import { LOCK_FILE_NAME } from '../../runtime/db/folder-lock.js';
+import { assertBuilt } from '../support/cli.js';
 
-const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'open-engine-child.ts');
-const childArgs = (folder: string, ...rest: string[]): string[] => ['--import', 'tsx', child, folder, ...rest];
+const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'open-engine-child.mjs');
+const childArgs = (folder: string, ...rest: string[]): string[] => [child, folder, ...rest];
 
 /** Whether this machine lets us start a process as pid 1 of a new PID namespace (root and util-linux unshare). */
 const canUnshare =
@@ -72,6 +73,7 @@ describe('the embedded database folder lock', () => {
   let engine: DbEngine | undefined;
 
   beforeAll(async () => {
+    assertBuilt();
     folder = path.join(mkdtempSync(path.join(tmpdir(), 'bt-lock-')), 'db');
     engine = await getDbEngine({ database: { path: folder } });
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../support/cli.js';
 
-export { assertBuilt, cliPath, finished, repoRoot, runCli, show, spawnCli, type CliResult } from '../../support/cli.js';
+export { assertBuilt, cliPath, finished, repoRoot, runCli, runCliInProcess, show, spawnCli, type CliResult } from '../../support/cli.js';
 
 /** A new empty temporary folder. */
 export function tempDir(prefix: string): string {
@@ -44,4 +44,16 @@ export function copyProject(fixture: string): string {
 /** Removes a temporary folder. */
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Moves a project (its database folder, migrations and links too) to a new
+ * temporary folder and returns it. In-process runs need it before changing
+ * a model module: modules are cached by path for the life of the process.
+ */
+export function relocateProject(dir: string): string {
+  const moved = tempDir(path.basename(dir).replace(/^backendts-cli-/, '').replace(/-[^-]+$/, ''));
+  cpSync(dir, moved, { recursive: true, verbatimSymlinks: true });
+  removeDir(dir);
+  return moved;
 }

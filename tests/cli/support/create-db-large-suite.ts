@@ -1,17 +1,18 @@
 /**
  * create_db on the large fixture (fixtures/create-db/large: 108 tables over
- * 12 apps), on one driver, through the real CLI: the first push, no-change
+ * 12 apps), on one driver, through the CLI's entry in process: the first push, no-change
  * runs that plan nothing (from the stored state, from a checkout with no
  * `.backendts/`, and compared with the live catalog), then one change at a
  * time, each applying exactly its statements and leaving the catalog equal to
  * that of a database built at once from the same models.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogLines } from './catalog.js';
-import { assertBuilt, copyProject, removeDir, runCli, show, tempDir } from './cli.js';
+import { assertBuilt, copyProject, relocateProject, removeDir, runCliInProcess, show, tempDir } from './cli.js';
 import type { Driver } from './create-db-suite.js';
 import { pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
 import { dropDatabase, postgresUrl } from './postgres.js';
@@ -38,27 +39,40 @@ export function defineCreateDbLargeSuite(driver: Driver): void {
     let main: Target;
     const targets: Target[] = [];
 
-    /** A new, empty database of this driver. */
-    const target = (): Target => {
+    /** An empty embedded database folder, made once: each scratch target is a copy (PGlite's initdb takes seconds). */
+    let emptyPglite: Promise<string> | undefined;
+    const scratchDirs: string[] = [];
+    const emptyPgliteFolder = (): Promise<string> =>
+      (emptyPglite ??= (async () => {
+        const dir = tempDir('large-pglite-empty');
+        scratchDirs.push(dir);
+        await (await PGlite.create({ dataDir: path.join(dir, 'db') })).close();
+        return path.join(dir, 'db');
+      })());
+
+    /** A new, empty database of this driver (with `copyEmpty`, a PGlite one is a copy of an empty folder rather than made by create_db). */
+    const target = async (copyEmpty = false): Promise<Target> => {
       const made: Target =
         driver === 'postgres'
           ? (() => {
               const name = `large_${randomBytes(5).toString('hex')}`;
               return { env: { DATABASE_URL: postgresUrl(name) }, db: postgresInspector(name), drop: () => dropDatabase(name) };
             })()
-          : (() => {
+          : await (async () => {
               const dir = tempDir('large-pglite');
               const dataDir = path.join(dir, 'db');
+              if (copyEmpty) cpSync(await emptyPgliteFolder(), dataDir, { recursive: true });
               return { env: { LARGE_PGLITE_PATH: dataDir }, db: pgliteInspector(dataDir), drop: async () => removeDir(dir) };
             })();
       targets.push(made);
       return made;
     };
 
-    const createDb = (on: Target, ...args: string[]) => runCli(['create_db', '--verbose', ...args], { cwd: projectDir, env: on.env });
+    const createDb = (on: Target, ...args: string[]) => runCliInProcess(['create_db', '--verbose', ...args], { cwd: projectDir, env: on.env });
 
-    /** Changes one app's models: `from` must occur exactly once. */
+    /** Changes one app's models (in a moved project: modules are cached by path): `from` must occur exactly once. */
     const edit = (app: string, from: string, to: string) => {
+      projectDir = relocateProject(projectDir);
       const file = path.join(projectDir, 'apps', app, 'db/models.ts');
       const source = readFileSync(file, 'utf8');
       expect(source.split(from)).toHaveLength(2);
@@ -71,7 +85,7 @@ export function defineCreateDbLargeSuite(driver: Driver): void {
      * same models (pushed at the same time, to keep the suite short).
      */
     const step = async (statements: string[], ...args: string[]) => {
-      const scratch = target();
+      const scratch = await target(true);
       const [result, built] = await Promise.all([createDb(main, ...args), createDb(scratch)]);
       expect(result.code, show(result)).toBe(0);
       expect(result.stdout).toContain('planning from the schema stored at the last create_db');
@@ -84,7 +98,7 @@ export function defineCreateDbLargeSuite(driver: Driver): void {
 
     const forgetStoredState = () => main.db((query) => query('drop schema backendts cascade'));
 
-    beforeAll(() => {
+    beforeAll(async () => {
       assertBuilt();
       projectDir = copyProject('fixtures/create-db/large');
       if (driver === 'pglite') {
@@ -92,11 +106,12 @@ export function defineCreateDbLargeSuite(driver: Driver): void {
         const config = path.join(projectDir, 'config.ini');
         writeFileSync(config, readFileSync(config, 'utf8').replace('\n[database]\n', '\n[database]\npath = ${LARGE_PGLITE_PATH}\n'));
       }
-      main = target();
+      main = await target();
     });
 
     afterAll(async () => {
       for (const made of targets) await made.drop();
+      for (const dir of scratchDirs) removeDir(dir);
       if (projectDir) removeDir(projectDir);
     });
 

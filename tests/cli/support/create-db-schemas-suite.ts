@@ -7,7 +7,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, copyFixture, removeDir, runCli, show } from './cli.js';
+import { assertBuilt, copyFixture, relocateProject, removeDir, runCliInProcess, show } from './cli.js';
 import type { Driver } from './create-db-suite.js';
 import { pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
 import { writeModels } from './models.js';
@@ -25,9 +25,9 @@ export function defineCreateDbSchemasSuite(driver: Driver): void {
     const projects: string[] = [];
     const databases: string[] = [];
 
-    /** A fresh project (and database) with the given models. */
+    /** A fresh project (and database) with the given models; its runs are in process. */
     const project = (models: string) => {
-      const dir = copyFixture('project');
+      let dir = copyFixture('project');
       projects.push(dir);
       // An app with models only: the fixture's routes use its own tables.
       writeFileSync(path.join(dir, 'apps/store/main.ts'), `import { App } from 'backendts';\nexport const app = new App({ models: ['./db/models'] });\n`);
@@ -35,11 +35,18 @@ export function defineCreateDbSchemasSuite(driver: Driver): void {
       const database = uniqueDatabaseName(`schemas_${driver}`);
       if (driver === 'postgres') databases.push(database);
       const env: Record<string, string> = driver === 'postgres' ? { DATABASE_URL: postgresUrl(database) } : {};
-      const db: Inspector = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(path.join(dir, '.backendts/db'));
+      const db: Inspector = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(() => path.join(dir, '.backendts/db'));
       return {
         db,
-        models: (source: string) => writeModels(dir, source),
-        createDb: (...args: string[]) => runCli(['create_db', '--verbose', ...args], { cwd: dir, env }),
+        get dir() {
+          return dir;
+        },
+        models: (source: string) => {
+          dir = relocateProject(dir);
+          projects.push(dir);
+          writeModels(dir, source);
+        },
+        createDb: (...args: string[]) => runCliInProcess(['create_db', '--verbose', ...args], { cwd: dir, env }),
         /** Forgets what create_db stored, as on a database pushed before it stored anything. */
         forget: async () => {
           rmSync(path.join(dir, '.backendts/create_db.json'), { force: true });
@@ -80,7 +87,7 @@ export function defineCreateDbSchemasSuite(driver: Driver): void {
     it('plans nothing on an unchanged database, with or without the stored snapshot and the local state file', async () => {
       const p = project(compositeKeys());
       expect((await p.createDb()).code).toBe(0);
-      rmSync(path.join(projects.at(-1)!, '.backendts/create_db.json'), { force: true });
+      rmSync(path.join(p.dir, '.backendts/create_db.json'), { force: true });
       const stored = await p.createDb();
       expect(stored.stdout, show(stored)).toContain('up to date: neither the models nor the database changed');
       await p.forget();

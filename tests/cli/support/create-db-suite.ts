@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, copyFixture, removeDir, runCli, show } from './cli.js';
+import { assertBuilt, copyFixture, relocateProject, removeDir, runCli, runCliInProcess, show } from './cli.js';
 import { columnsOf, pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
 import { ADDITIVE, DESTRUCTIVE, writeModels } from './models.js';
 import { databaseExists, dropDatabase, postgresUrl, uniqueDatabaseName } from './postgres.js';
@@ -24,14 +24,19 @@ export function defineCreateDbSuite(driver: Driver): void {
     let database: string;
     let env: Record<string, string>;
     let db: Inspector;
-    const createDb = (...args: string[]) => runCli(['create_db', ...args], { cwd: projectDir, env });
+    // The first run is the built command, as a user runs it; the others run in this process.
+    const createDb = (...args: string[]) => runCliInProcess(['create_db', ...args], { cwd: projectDir, env });
+    const changeModels = (source: string): void => {
+      projectDir = relocateProject(projectDir);
+      writeModels(projectDir, source);
+    };
 
     beforeAll(() => {
       assertBuilt();
       projectDir = copyFixture('project');
       database = uniqueDatabaseName(driver);
       env = driver === 'postgres' ? { DATABASE_URL: postgresUrl(database) } : {};
-      db = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(path.join(projectDir, '.backendts/db'));
+      db = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(() => path.join(projectDir, '.backendts/db'));
     });
 
     afterAll(async () => {
@@ -40,7 +45,7 @@ export function defineCreateDbSuite(driver: Driver): void {
     });
 
     it('creates the database and every collected table on the first run', async () => {
-      const result = await createDb();
+      const result = await runCli(['create_db'], { cwd: projectDir, env });
       expect(result.code, show(result)).toBe(0);
       expect(result.stdout).toMatch(driver === 'postgres' ? `database "${database}" created` : 'embedded database created');
       expect(result.stdout).toMatch(/\d+ statements planned/);
@@ -73,7 +78,7 @@ export function defineCreateDbSuite(driver: Driver): void {
     });
 
     it('applies an additive change and keeps the rows (--verbose prints the SQL)', async () => {
-      writeModels(projectDir, ADDITIVE);
+      changeModels(ADDITIVE);
       const result = await createDb('--verbose');
       expect(result.code, show(result)).toBe(0);
       expect(result.stdout).toContain('ALTER TABLE "products" ADD COLUMN "price" integer');
@@ -85,7 +90,7 @@ export function defineCreateDbSuite(driver: Driver): void {
     });
 
     it('prints the planned SQL with --dry-run and changes nothing', async () => {
-      writeModels(projectDir, DESTRUCTIVE);
+      changeModels(DESTRUCTIVE);
       const result = await createDb('--dry-run');
       expect(result.code, show(result)).toBe(0);
       expect(result.stdout).toMatch(/DROP TABLE "tags".*-- loses data/);

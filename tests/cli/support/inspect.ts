@@ -18,10 +18,11 @@ export function postgresInspector(database: string): Inspector {
 /**
  * An inspector for an embedded database folder, opened once per call (and
  * only while no command runs on it: the embedded database serves one process).
+ * A function gives the folder anew at each call (a project that moves).
  */
-export function pgliteInspector(dataDir: string): Inspector {
+export function pgliteInspector(dataDir: string | (() => string)): Inspector {
   return async (checks) => {
-    const db = await PGlite.create({ dataDir });
+    const db = await PGlite.create({ dataDir: typeof dataDir === 'string' ? dataDir : dataDir() });
     try {
       return await checks(async (text) => (await db.query(text)).rows as never);
     } finally {

@@ -8,9 +8,9 @@
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, removeDir, show, type CliResult } from './cli.js';
+import { assertBuilt, removeDir, runCli, show, type CliResult } from './cli.js';
 import { pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
-import { copyMigrationsProject, migrationDatabaseName, projectCli, V1, V2, V3, V4, writeVersion } from './migrations.js';
+import { databaseEnv, migrationDatabaseName, migrationsProject, V1, V2, V3, V4, type MigrationsProject } from './migrations.js';
 import { dropDatabase } from './postgres.js';
 
 /** Which database a suite runs on. */
@@ -19,10 +19,11 @@ export type Driver = 'postgres' | 'pglite';
 /** Defines the migrations suite for one driver. */
 export function defineMigrationsSuite(driver: Driver): void {
   describe(`makemigrations and migrate on ${driver === 'postgres' ? 'PostgreSQL' : 'the embedded database (PGlite)'}`, { timeout: 240_000 }, () => {
-    let projectDir: string;
+    let project: MigrationsProject;
     let database: string | undefined;
-    let cli: (...args: string[]) => Promise<CliResult>;
     let db: Inspector;
+    // In process, but for one migrate run by the built command.
+    const cli = (...args: string[]): Promise<CliResult> => project.cli(...args);
     const ok = async (...args: string[]): Promise<CliResult> => {
       const result = await cli(...args);
       expect(result.code, show(result)).toBe(0);
@@ -31,19 +32,18 @@ export function defineMigrationsSuite(driver: Driver): void {
 
     beforeAll(() => {
       assertBuilt();
-      projectDir = copyMigrationsProject();
       database = driver === 'postgres' ? migrationDatabaseName('suite') : undefined;
-      cli = projectCli(projectDir, database);
-      db = database !== undefined ? postgresInspector(database) : pgliteInspector(path.join(projectDir, '.backendts/db'));
+      project = migrationsProject(database);
+      db = database !== undefined ? postgresInspector(database) : pgliteInspector(() => path.join(project.dir, '.backendts/db'));
     });
 
     afterAll(async () => {
       if (database !== undefined) await dropDatabase(database);
-      removeDir(projectDir);
+      removeDir(project.dir);
     });
 
     it('writes the first migration from the models and creates the database from it with create_db (no push)', async () => {
-      writeVersion(projectDir, V1);
+      project.write(V1);
       const made = await ok('makemigrations');
       expect(made.stdout).toContain('wrote migrations/0001_initial.sql (2 statements; apps: accounts, blog)');
       expect(made.stdout).toContain('wrote migrations/meta/0001_snapshot.json');
@@ -56,7 +56,7 @@ export function defineMigrationsSuite(driver: Driver): void {
     });
 
     it('adds a table with a foreign key to another app\'s table; --check fails before makemigrations and passes after', async () => {
-      writeVersion(projectDir, V2);
+      project.write(V2);
       const notPushed = await ok('create_db');
       expect(notPushed.stderr).toContain('the models have changes that no migration holds');
       expect(await db((query) => query(`select to_regclass('posts') is null as none`))).toEqual([{ none: true }]);
@@ -65,12 +65,13 @@ export function defineMigrationsSuite(driver: Driver): void {
       expect(check.stderr).toContain('CREATE TABLE "posts"');
       const made = await ok('makemigrations', '--name', 'add_posts');
       expect(made.stdout).toContain('wrote migrations/0002_add_posts.sql (2 statements; apps: blog)');
-      const sql = readFileSync(path.join(projectDir, 'migrations/0002_add_posts.sql'), 'utf8');
+      const sql = readFileSync(path.join(project.dir, 'migrations/0002_add_posts.sql'), 'utf8');
       expect(sql).toContain('-- apps whose models changed: blog');
       expect(sql).toContain('REFERENCES "public"."users"("id")');
       const again = await ok('makemigrations', '--check');
       expect(again.stdout).toContain('no changes');
-      const migrated = await ok('migrate');
+      const migrated = await runCli(['migrate'], { cwd: project.dir, env: databaseEnv(database) });
+      expect(migrated.code, show(migrated)).toBe(0);
       expect(migrated.stdout).toContain('1 migration pending: 0002_add_posts');
       expect(migrated.stdout).toContain('applied 0002_add_posts');
       await db(async (query) => {
@@ -80,20 +81,20 @@ export function defineMigrationsSuite(driver: Driver): void {
     });
 
     it('adds a column with a default, filled in for the rows already there', async () => {
-      writeVersion(projectDir, V3);
+      project.write(V3);
       await ok('makemigrations', '--name', 'post_status');
       await ok('migrate');
       expect(await db((query) => query('select title, status from posts'))).toEqual([{ title: 'Notes', status: 'draft' }]);
     });
 
     it('refuses a possible rename with exit 2 and both flags, then renames the column with --rename, keeping its values', async () => {
-      writeVersion(projectDir, V4);
+      project.write(V4);
       const refused = await cli('makemigrations');
       expect(refused.code, show(refused)).toBe(2);
       expect(refused.stderr).toContain('backendts makemigrations --rename users.username=users.handle');
       expect(refused.stderr).toContain('backendts makemigrations --no-rename');
       const made = await ok('makemigrations', '--name', 'handle', '--rename', 'users.username=users.handle');
-      expect(readFileSync(path.join(projectDir, 'migrations/0004_handle.sql'), 'utf8')).toContain('ALTER TABLE "users" RENAME COLUMN "username" TO "handle";');
+      expect(readFileSync(path.join(project.dir, 'migrations/0004_handle.sql'), 'utf8')).toContain('ALTER TABLE "users" RENAME COLUMN "username" TO "handle";');
       expect(made.stderr).not.toContain('loses data');
       await ok('migrate');
       await db(async (query) => {
@@ -112,7 +113,7 @@ export function defineMigrationsSuite(driver: Driver): void {
     });
 
     it('refuses to migrate when an applied migration was edited, naming its file', async () => {
-      const file = path.join(projectDir, 'migrations/0002_add_posts.sql');
+      const file = path.join(project.dir, 'migrations/0002_add_posts.sql');
       const original = readFileSync(file, 'utf8');
       writeFileSync(file, `${original}-- an afterthought\n`);
       const refused = await cli('migrate');

@@ -6,7 +6,7 @@ import { cpSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { linkDependencies, repoRoot, runCli, tempDir, type CliResult } from './cli.js';
+import { linkDependencies, relocateProject, repoRoot, runCliInProcess, tempDir, type CliResult } from './cli.js';
 import { postgresUrl } from './postgres.js';
 
 /** The accounts app's models, first version. */
@@ -69,8 +69,37 @@ export function migrationDatabaseName(label: string): string {
   return `mig_${label}_${randomBytes(5).toString('hex')}`;
 }
 
-/** Runs backendts commands in a project, on PostgreSQL (a database name) or the embedded database (none). */
-export function projectCli(projectDir: string, database: string | undefined): (...args: string[]) => Promise<CliResult> {
-  const env = database === undefined ? {} : { DATABASE_URL: postgresUrl(database) };
-  return (...args) => runCli(args, { cwd: projectDir, env });
+/** The environment that points a command at PostgreSQL (a database name) or the embedded database (none). */
+export function databaseEnv(database: string | undefined): Record<string, string> {
+  return database === undefined ? {} : { DATABASE_URL: postgresUrl(database) };
+}
+
+/** A copy of the project whose commands run in this process. */
+export interface MigrationsProject {
+  /** Its folder now: {@link MigrationsProject.write} moves it. */
+  readonly dir: string;
+  /** Runs `backendts <args>` in it, in process. */
+  cli(...args: string[]): Promise<CliResult>;
+  /** Writes a version of the models, in the project moved first: modules are cached by path in this process. */
+  write(version: ModelVersion): void;
+}
+
+/** Copies the project into a new temporary folder, its commands running in process on PostgreSQL (a database name) or the embedded database (none). */
+export function migrationsProject(database: string | undefined): MigrationsProject {
+  let dir = copyMigrationsProject();
+  let loaded = false;
+  return {
+    get dir() {
+      return dir;
+    },
+    cli: (...args) => {
+      loaded = true;
+      return runCliInProcess(args, { cwd: dir, env: databaseEnv(database) });
+    },
+    write: (version) => {
+      if (loaded) dir = relocateProject(dir);
+      loaded = false;
+      writeVersion(dir, version);
+    },
+  };
 }

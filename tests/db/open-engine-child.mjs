@@ -2,11 +2,13 @@
  * Run as a separate process by the lock test: opens the embedded database
  * in the folder given as argument, then closes it. Exit 0 when it opened;
  * 1 with "<code>: <message>" on stderr when it was refused. With `hold` as
- * second argument it keeps the database open until it is killed.
+ * second argument it keeps the database open until it is killed. Plain
+ * JavaScript on the built runtime (dist/), so each start skips the
+ * TypeScript loader and compiling the runtime's sources.
  */
-import { getDbEngine } from '../../runtime/db/engine.js';
+import { getDbEngine } from '../../dist/runtime/db/engine.js';
 
-const folder = process.argv[2]!;
+const folder = process.argv[2];
 const hold = process.argv[3] === 'hold';
 try {
   const engine = await getDbEngine({ database: { path: folder } }, { projectDir: folder });
@@ -18,7 +20,7 @@ try {
     process.stdout.write('opened\n');
   }
 } catch (error) {
-  const { code, message } = error as { code?: string; message: string };
+  const { code, message } = error;
   process.stderr.write(`${code}: ${message}\n`);
   process.exitCode = 1;
 }
