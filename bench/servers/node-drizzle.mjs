@@ -4,38 +4,16 @@
  * request in `db.transaction()`, committed before the response is written;
  * the request handling is raw-node.mjs's.
  */
-import http from 'node:http';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { serverEnv, stopOnSignal } from './env.mjs';
+import { readJson, send, serve, USER_PATH } from './plain-http.mjs';
 import { users } from './users-table.mjs';
 
 const { port, url, poolSize } = serverEnv();
 const client = postgres(url, { max: poolSize, onnotice: () => {} });
 const db = drizzle({ client });
-
-const USER_PATH = /^\/users\/(\d+)$/;
-
-function send(res, status, type, body) {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function readJson(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.on('error', reject);
-  });
-}
 
 async function handle(req, res) {
   if (req.method === 'GET' && req.url === '/hello-world') {
@@ -56,13 +34,7 @@ async function handle(req, res) {
   return send(res, 404, 'application/json', '{"error":"not found"}');
 }
 
-const server = http.createServer((req, res) => {
-  handle(req, res).catch((error) => {
-    console.error(error);
-    if (!res.headersSent) send(res, 500, 'application/json', '{"error":"server error"}');
-  });
-});
-server.listen(port, '127.0.0.1');
+const server = serve(port, handle);
 stopOnSignal(async () => {
   server.close();
   await client.end({ timeout: 1 });

@@ -3,34 +3,12 @@
  * Each database request runs in its own transaction (`sql.begin`), committed
  * before the response is written, like every other contender.
  */
-import http from 'node:http';
 import postgres from 'postgres';
 import { serverEnv, stopOnSignal } from './env.mjs';
+import { readJson, send, serve, USER_PATH } from './plain-http.mjs';
 
 const { port, url, poolSize } = serverEnv();
 const sql = postgres(url, { max: poolSize, onnotice: () => {} });
-
-const USER_PATH = /^\/users\/(\d+)$/;
-
-function send(res, status, type, body) {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function readJson(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.on('error', reject);
-  });
-}
 
 async function handle(req, res) {
   if (req.method === 'GET' && req.url === '/hello-world') {
@@ -53,13 +31,7 @@ async function handle(req, res) {
   return send(res, 404, 'application/json', '{"error":"not found"}');
 }
 
-const server = http.createServer((req, res) => {
-  handle(req, res).catch((error) => {
-    console.error(error);
-    if (!res.headersSent) send(res, 500, 'application/json', '{"error":"server error"}');
-  });
-});
-server.listen(port, '127.0.0.1');
+const server = serve(port, handle);
 stopOnSignal(async () => {
   server.close();
   await sql.end({ timeout: 1 });
