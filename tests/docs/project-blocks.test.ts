@@ -5,12 +5,12 @@
  * project is (the scaffold's tsconfig.json, backendts and drizzle-orm
  * installed), so the docs cannot drift from the API.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectFiles } from '../../cli/templates/project.js';
+import { linkDependencies, tempDir } from '../cli/support/cli.js';
 import { assertBuilt, repoRoot } from '../support/cli.js';
 
 /**
@@ -40,14 +40,15 @@ afterAll(() => {
 
 /** Writes the files into a new project with the scaffold's tsconfig.json; returns its folder. */
 function writeProject(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'backendts-doc-project-'));
+  const dir = tempDir('doc-project');
   dirs.push(dir);
   const scaffold = projectFiles('doc-project', false, { backendts: '*', drizzleOrm: '*', typescript: '*', typesNode: '*' });
   writeFileSync(path.join(dir, 'tsconfig.json'), scaffold['tsconfig.json']!);
   writeFileSync(path.join(dir, 'package.json'), scaffold['package.json']!);
+  linkDependencies(dir);
+  // The scaffold's tsconfig.json has types: ['node'].
   mkdirSync(path.join(dir, 'node_modules/@types'), { recursive: true });
-  symlinkSync(repoRoot, path.join(dir, 'node_modules/backendts'), 'dir');
-  for (const name of ['drizzle-orm', '@types/node']) symlinkSync(path.join(repoRoot, 'node_modules', name), path.join(dir, 'node_modules', name), 'dir');
+  symlinkSync(path.join(repoRoot, 'node_modules/@types/node'), path.join(dir, 'node_modules/@types/node'), 'dir');
   for (const [file, source] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), source);
