@@ -2,8 +2,8 @@
  * Reads command-line flag values with the validators config.ini's settings
  * use, so `--port` follows the same rule as `[networking] port`.
  */
-import { BackendtsError } from '../runtime/errors.js';
-import type { ValueReader } from '../runtime/setting-values.js';
+import { BackendtsError } from '../runtime/core/errors.js';
+import type { ValueReader } from '../runtime/core/setting-values.js';
 
 /**
  * Reads a flag's value (cac gives text, a number, or `true` for a flag

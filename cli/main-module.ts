@@ -1,8 +1,8 @@
 /** Finds and imports a project's main module, which exports the project instance `bp`. */
 import path from 'node:path';
-import type { Config } from '../runtime/config.js';
-import { BackendtsError } from '../runtime/errors.js';
-import { importFile, resolveModuleFile } from '../runtime/project.js';
+import type { Config } from '../runtime/project/config.js';
+import { BackendtsError } from '../runtime/core/errors.js';
+import { importFile, resolveModuleFile } from '../runtime/project/apps.js';
 
 /** What the CLI needs from the project instance. */
 export interface ServableProject {

@@ -7,7 +7,7 @@
  * import drizzle-orm through the framework.
  */
 import { enableCompileCache } from './compile-cache.js';
-import { registerDrizzleOrmResolve } from '../runtime/drizzle-orm-resolve.js';
+import { registerDrizzleOrmResolve } from '../runtime/project/drizzle-orm-resolve.js';
 
 enableCompileCache();
 registerDrizzleOrmResolve();

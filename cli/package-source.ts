@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BackendtsError } from '../runtime/errors.js';
+import { BackendtsError } from '../runtime/core/errors.js';
 
 /** The package.json of this copy of backendts. */
 export interface OwnManifest {

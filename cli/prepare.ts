@@ -6,8 +6,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_ENV_VAR, PROJECT_DIR_ENV_VAR } from '../runtime/config.js';
-import { BackendtsError } from '../runtime/errors.js';
+import { CONFIG_ENV_VAR, PROJECT_DIR_ENV_VAR } from '../runtime/project/config.js';
+import { BackendtsError } from '../runtime/core/errors.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {

@@ -5,7 +5,7 @@
  * watcher) until it ends by itself.
  * A BackendtsError never prints a stack unless `--debug` was given.
  */
-import { BackendtsError, formatError } from '../runtime/errors.js';
+import { BackendtsError, formatError } from '../runtime/core/errors.js';
 import type { OutputStream } from './output.js';
 
 /** Exit code of any failure. */

@@ -15,7 +15,7 @@ import { createOutput, type Output, type OutputStream } from './output.js';
 import { prepareProject, resolveProject, type GlobalOptions } from './prepare.js';
 import { EXIT_ERROR, runCommand, usageError } from './run-command.js';
 import { packageVersion } from './version.js';
-import { closestName } from '../runtime/did-you-mean.js';
+import { closestName } from '../runtime/core/did-you-mean.js';
 
 type Options = GlobalOptions & Record<string, unknown>;
 

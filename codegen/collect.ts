@@ -5,15 +5,15 @@
  * with codegen's own checks (identifier lengths, views under `[database] casing`).
  */
 import path from 'node:path';
-import { collectAppSchema, type CollectedEntry } from '../runtime/app-schema.js';
-import { loadConfig, type Config } from '../runtime/config.js';
+import { collectAppSchema, type CollectedEntry } from '../runtime/schema/app-schema.js';
+import { loadConfig, type Config } from '../runtime/project/config.js';
 import { readColumnCasing } from '../runtime/db/casing.js';
-import { importModules } from '../runtime/import-modules.js';
-import { activeAppEntries, loadApps, locateApp, requireActiveApps, type LoadedApp } from '../runtime/project.js';
+import { importModules } from '../runtime/project/import-modules.js';
+import { activeAppEntries, loadApps, locateApp, requireActiveApps, type LoadedApp } from '../runtime/project/apps.js';
 import { checkIdentifierLengths } from './identifier-length.js';
 import { checkViewCasing } from './view-casing.js';
 
-export type { CollectedEntry } from '../runtime/app-schema.js';
+export type { CollectedEntry } from '../runtime/schema/app-schema.js';
 
 /** Options of {@link collectSchema}. */
 export interface CollectSchemaOptions {

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config as DrizzleKitConfig } from 'drizzle-kit';
-import { loadConfig } from '../runtime/config.js';
+import { loadConfig } from '../runtime/project/config.js';
 import { readDatabaseSettings, type DatabaseSettings } from '../runtime/db/settings.js';
 
 /** The drizzle-kit config {@link drizzleKitConfig} gives: PostgreSQL, or the embedded PGlite folder. */

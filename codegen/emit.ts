@@ -4,9 +4,9 @@
  */
 import path from 'node:path';
 import type { CollectedEntry, CollectedSchema } from './collect.js';
-import { GENERATED_DIR, GENERATED_HEADER, type GeneratedFileName } from '../runtime/generated-files.js';
+import { GENERATED_DIR, GENERATED_HEADER, type GeneratedFileName } from '../runtime/project/generated-files.js';
 
-export { GENERATED_DIR, GENERATED_FILES, GENERATED_HEADER, readHeaderHash, type GeneratedFileName } from '../runtime/generated-files.js';
+export { GENERATED_DIR, GENERATED_FILES, GENERATED_HEADER, readHeaderHash, type GeneratedFileName } from '../runtime/project/generated-files.js';
 
 /** The two header lines: the warning and the hash of what was collected. */
 function header(hash: string, purpose: string): string {

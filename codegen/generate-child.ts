@@ -3,7 +3,7 @@
  * parent over IPC. Watch mode uses it because an ESM module, once imported,
  * cannot be imported again: a changed model module needs a new process.
  */
-import { registerDrizzleOrmResolve } from '../runtime/drizzle-orm-resolve.js';
+import { registerDrizzleOrmResolve } from '../runtime/project/drizzle-orm-resolve.js';
 import type { WatchMessage } from './watch-message.js';
 
 // Before drizzle-orm is first imported (through generate.js): see drizzle-orm-resolve.ts.

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { collectSchema, type CollectedEntry, type CollectedSchema, type CollectSchemaOptions } from './collect.js';
 import { GENERATED_DIR, GENERATED_FILES, renderFiles } from './emit.js';
 
-export { isGeneratedSchemaStale } from '../runtime/generated-files.js';
+export { isGeneratedSchemaStale } from '../runtime/project/generated-files.js';
 
 /** Options of {@link generate}. */
 export interface GenerateOptions extends CollectSchemaOptions {

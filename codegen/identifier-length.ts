@@ -9,8 +9,8 @@
 import { is, SQL, type Column } from 'drizzle-orm';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { sqlColumnName, type ColumnCasing } from '../runtime/db/casing.js';
-import { BackendtsError } from '../runtime/errors.js';
-import type { NamedObject } from '../runtime/schema-names.js';
+import { BackendtsError } from '../runtime/core/errors.js';
+import type { NamedObject } from '../runtime/schema/schema-names.js';
 
 /** PostgreSQL's NAMEDATALEN - 1: the longest identifier it keeps whole. */
 export const MAX_IDENTIFIER_BYTES = 63;

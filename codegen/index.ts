@@ -4,7 +4,7 @@
  */
 export { collectSchema } from './collect.js';
 export type { CollectSchemaOptions, CollectedEntry, CollectedSchema } from './collect.js';
-export type { CollectedKind } from '../runtime/drizzle-kinds.js';
+export type { CollectedKind } from '../runtime/schema/drizzle-kinds.js';
 export { generate } from './generate.js';
 export type { GenerateOptions, GenerateResult, GeneratedFile, GeneratedFileStatus } from './generate.js';
 export { watchProject } from './watch.js';

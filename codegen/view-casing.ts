@@ -10,7 +10,7 @@
 import { getTableColumns, getTableName, is, Name, SQL, type Column } from 'drizzle-orm';
 import { getMaterializedViewConfig, getViewConfig, PgColumn, type PgMaterializedView, type PgTable, type PgView } from 'drizzle-orm/pg-core';
 import { sqlColumnName, type ColumnCasing } from '../runtime/db/casing.js';
-import { BackendtsError } from '../runtime/errors.js';
+import { BackendtsError } from '../runtime/core/errors.js';
 import type { CheckedObject } from './identifier-length.js';
 
 /** Fails, naming each view and column at fault with its app and file, when a view's query uses a column's key as its name. */

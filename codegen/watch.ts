@@ -7,11 +7,11 @@ import { fork } from 'node:child_process';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../runtime/config.js';
-import { BackendtsError } from '../runtime/errors.js';
-import { activeAppEntries, locateApp, MODULE_EXTENSIONS } from '../runtime/project.js';
+import { loadConfig } from '../runtime/project/config.js';
+import { BackendtsError } from '../runtime/core/errors.js';
+import { activeAppEntries, locateApp, MODULE_EXTENSIONS } from '../runtime/project/apps.js';
 import { GENERATED_DIR } from './emit.js';
-import { typeScriptLoaderImport } from '../runtime/load-typescript.js';
+import { typeScriptLoaderImport } from '../runtime/project/load-typescript.js';
 import type { CollectedEntrySummary, WatchMessage } from './watch-message.js';
 import type { GeneratedFile } from './generate.js';
 

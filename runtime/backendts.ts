@@ -6,24 +6,25 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { CONFIG_ENV_VAR, configFileName, defaultProjectDir, loadConfig, type Config } from './config.js';
-import { createContext, type Context } from './context.js';
-import { CurrentRequest } from './current-request.js';
-import { ErrorRegistry } from './error-registry.js';
-import { BackendtsError } from './errors.js';
-import { handleRequest, refuseRequest, type Runtime } from './handle-request.js';
-import { HookRunner, runAll, type EventArgs, type EventHandler } from './hooks.js';
-import { createHostCheck } from './hosts.js';
-import { buildMiddlewareChain, loadConfiguredMiddlewares, type Middleware } from './middlewares.js';
+import { CONFIG_ENV_VAR, configFileName, defaultProjectDir, loadConfig, type Config } from './project/config.js';
+import { createContext, type Context } from './core/context.js';
+import { CurrentRequest } from './http/current-request.js';
+import { ErrorRegistry } from './core/error-registry.js';
+import { BackendtsError } from './core/errors.js';
+import { handleRequest, refuseRequest, type Runtime } from './http/handle-request.js';
+import { HookRunner, runAll, type EventArgs, type EventHandler } from './core/hooks.js';
+import { createHostCheck } from './http/hosts.js';
+import { buildMiddlewareChain, type Middleware } from './core/middlewares.js';
+import { loadConfiguredMiddlewares } from './project/load-middlewares.js';
 import { readLogParameters } from './db/settings.js';
-import { readNetworkingSettings, type NetworkingSettings } from './networking.js';
-import { consoleLogger, redactingLogger, type Logger } from './logger.js';
-import { checkConfigSections } from './settings-table.js';
-import { loadApps, type LoadedApp } from './project.js';
-import type { Request } from './request.js';
-import { RequestIds } from './request-id.js';
-import { Router } from './router.js';
-import { healthRoutes } from './health.js';
+import { readNetworkingSettings, type NetworkingSettings } from './project/networking.js';
+import { consoleLogger, redactingLogger, type Logger } from './core/logger.js';
+import { checkConfigSections } from './project/settings-table.js';
+import { loadApps, type LoadedApp } from './project/apps.js';
+import type { Request } from './core/request.js';
+import { RequestIds } from './core/request-id.js';
+import { Router } from './core/router.js';
+import { healthRoutes } from './http/health.js';
 import {
   InFlightRequests,
   installSignalHandlers,
@@ -32,7 +33,7 @@ import {
   type CloseOptions,
   type ListenOptions,
   type Listening,
-} from './server.js';
+} from './http/server.js';
 
 /** Options of {@link Backendts}. */
 export interface BackendtsOptions {

@@ -7,34 +7,34 @@
 // The project instance, its lifecycle and serving.
 export { Backendts } from './backendts.js';
 export type { BackendtsOptions } from './backendts.js';
-export type { LogFields, LogFn, Logger } from './logger.js';
-export type { CloseOptions, ListenOptions, Listening, ListeningAddress } from './server.js';
-export type { Context } from './context.js';
-export { Hooks } from './hooks.js';
-export type { CustomEventArgs, EventArgs, EventArgsMap, EventHandler } from './hooks.js';
-export { Request } from './request.js';
-export type { Middleware } from './middlewares.js';
-export type { NetworkingSettings } from './networking.js';
+export type { LogFields, LogFn, Logger } from './core/logger.js';
+export type { CloseOptions, ListenOptions, Listening } from './http/server.js';
+export type { Context } from './core/context.js';
+export { Hooks } from './core/hooks.js';
+export type { CustomEventArgs, EventArgs, EventArgsMap, EventHandler, ListeningAddress } from './core/hooks.js';
+export { Request } from './core/request.js';
+export type { Middleware } from './core/middlewares.js';
+export type { NetworkingSettings } from './project/networking.js';
 
 // Config and apps.
-export { loadConfig, parseConfig } from './config.js';
-export type { Config, ConfigSection, ConfigValue, LoadConfigOptions, LoadedConfig } from './config.js';
-export { App } from './app.js';
-export type { AppOptions, InitFunc } from './app.js';
-export type { LoadedApp } from './project.js';
+export { loadConfig, parseConfig } from './project/config.js';
+export type { Config, ConfigSection, ConfigValue, LoadConfigOptions, LoadedConfig } from './project/config.js';
+export { App } from './core/app.js';
+export type { AppOptions, InitFunc } from './core/app.js';
+export type { LoadedApp } from './project/apps.js';
 
 // Errors raised by the framework itself.
-export { BackendtsError, isBackendtsError } from './errors.js';
-export type { BackendtsErrorOptions } from './errors.js';
+export { BackendtsError, isBackendtsError } from './core/errors.js';
+export type { BackendtsErrorOptions } from './core/errors.js';
 
 // Routes.
-export { Route, Routes } from './routes.js';
-export type { CleanedData, CompiledPath, DataHandler, Handler, PatternVar, RouteDbOptions, RouteOptions, RoutePath } from './routes.js';
-export type { UrlVars } from './router.js';
-export type { PathVars } from './path-vars.js';
+export { Route, Routes } from './core/routes.js';
+export type { CleanedData, CompiledPath, DataHandler, Handler, PatternVar, RouteDbOptions, RouteOptions, RoutePath } from './core/routes.js';
+export type { UrlVars } from './core/router.js';
+export type { PathVars } from './core/path-vars.js';
 
 // Responses and error responses.
-export { FileResponse, HtmlResponse, HttpResponse, JsonResponse, RedirectResponse, StreamResponse, Success, TextResponse } from './responses.js';
+export { FileResponse, HtmlResponse, HttpResponse, JsonResponse, RedirectResponse, StreamResponse, Success, TextResponse } from './core/responses.js';
 export type {
   FileResponseOptions,
   HeaderValue,
@@ -43,11 +43,11 @@ export type {
   ResponseOptions,
   StreamResponseOptions,
   SuccessOptions,
-} from './responses.js';
-export { ErrorCode, ErrorList, ExceptionResponse, isExceptionResponse } from './error-list.js';
-export type { ExceptionResponseOptions, PredefinedErrorCode } from './error-list.js';
+} from './core/responses.js';
+export { ErrorCode, ErrorList, ExceptionResponse, isExceptionResponse } from './core/error-list.js';
+export type { ExceptionResponseOptions, PredefinedErrorCode } from './core/error-list.js';
 
 // Request data.
-export type { QueryValues } from './body.js';
-export type { InvalidDataDetails } from './data-handler.js';
-export type { StandardSchemaV1 } from './standard-schema.js';
+export type { QueryValues } from './core/url.js';
+export type { InvalidDataDetails } from './core/data-handler.js';
+export type { StandardSchemaV1 } from './core/standard-schema.js';

@@ -11,7 +11,7 @@ import type { DbEngine } from '../runtime/db/engine.js';
 import type { SharedTransaction } from '../runtime/db/shared-transaction.js';
 import type { HeldTransaction, OpenTransactionOptions, TransactionClient } from '../runtime/db/transaction.js';
 import type { AnySchema } from '../runtime/db/types.js';
-import { BackendtsError } from '../runtime/errors.js';
+import { BackendtsError } from '../runtime/core/errors.js';
 
 /** Thrown inside postgres.js's savepoint callback to roll it back; never seen outside. */
 const ROLLBACK = Symbol('rollback');

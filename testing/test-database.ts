@@ -11,10 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { createDb } from '../cli/commands/create-db.js';
 import type { Output } from '../cli/output.js';
 import { dropPostgresDatabase } from '../cli/create-db/postgres.js';
-import { registerTypeScriptLoader } from '../runtime/load-typescript.js';
-import { loadConfig } from '../runtime/config.js';
+import { registerTypeScriptLoader } from '../runtime/project/load-typescript.js';
+import { loadConfig } from '../runtime/project/config.js';
 import { MEMORY_PATH, readDatabaseSettings, type DatabaseSettings } from '../runtime/db/settings.js';
-import { BackendtsError } from '../runtime/errors.js';
+import { BackendtsError } from '../runtime/core/errors.js';
 
 /** Options of {@link createTestDatabase}. */
 export interface CreateTestDatabaseOptions {

@@ -4,13 +4,13 @@
  * test sees every write its requests made and leaves nothing behind.
  */
 import type { Backendts } from '../runtime/backendts.js';
-import { hasContextValue } from '../runtime/context.js';
+import { hasContextValue } from '../runtime/core/context.js';
 import { getDbSession } from '../runtime/db/get-db-session.js';
 import { sharedTransactionOf, shareTransaction } from '../runtime/db/shared-transaction.js';
 import { openTransaction } from '../runtime/db/transaction.js';
 import type { AnySchema, DbSession } from '../runtime/db/types.js';
 import type { DbEngine } from '../runtime/db/engine.js';
-import { BackendtsError } from '../runtime/errors.js';
+import { BackendtsError } from '../runtime/core/errors.js';
 import { Savepoints } from './savepoints.js';
 
 /** An open test transaction. */

@@ -15,20 +15,53 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-/** A rule: no module under `from` may import one under `to`. Folders are relative to the repository. */
+/**
+ * A rule: no module under `from` may import one under `to`. Folders are
+ * relative to the repository; `typesMayImport` lists modules whose types
+ * (`import type` only) are allowed anyway.
+ */
 interface FolderRule {
   name: string;
   from: string;
   to: readonly string[];
   why: string;
+  typesMayImport?: readonly string[];
 }
 
-/** The folders checked, and the rules between them; a new layer is one more rule. */
+/**
+ * The runtime's layers, lowest first: each imports only the ones below it.
+ * The last entry is the framework instance on top (`backendts.ts`) and the
+ * entry point.
+ */
+const RUNTIME_LAYERS: readonly { folder: string; is: string }[] = [
+  { folder: 'runtime/core/', is: 'the vocabulary (errors, responses as data, routes, router, hooks, apps, the request): no I/O' },
+  { folder: 'runtime/project/', is: 'config and settings, finding and loading modules and apps' },
+  { folder: 'runtime/schema/', is: 'the Drizzle objects of the loaded apps' },
+  { folder: 'runtime/db/', is: 'engines and the request transaction' },
+  { folder: 'runtime/http/', is: 'serving: the request pipeline, bodies, writing responses, the server' },
+];
+const RUNTIME_TOP = ['runtime/backendts.ts', 'runtime/index.ts'];
+/** Node's modules that do I/O: the core reads and builds values only, so it imports none of them. */
+const IO_MODULES = ['node:fs', 'node:fs/promises', 'node:http', 'node:https', 'node:http2', 'node:net', 'node:child_process', 'node:worker_threads', 'node:module', 'node:stream', 'node:stream/promises'];
+/** Every layer refers to the instance (`bp` in hooks and requests) by its type; its value stays on top. */
+const INSTANCE_TYPE = ['runtime/backendts.ts'];
+
+const layerRules: FolderRule[] = RUNTIME_LAYERS.map((layer, at) => ({
+  name: `layer-${layer.folder.split('/')[1]}`,
+  from: layer.folder,
+  to: [...RUNTIME_LAYERS.slice(at + 1).map((above) => above.folder), ...RUNTIME_TOP],
+  why: `${layer.folder} is ${layer.is}; it imports only the layers below it`,
+  typesMayImport: INSTANCE_TYPE,
+}));
+
+/** The folders checked, and the rules between them; a new layer is one more entry above. */
 const SOURCE_FOLDERS = ['runtime', 'codegen', 'cli', 'testing'];
 const RULES: readonly FolderRule[] = [
   { name: 'runtime-is-not-build-time', from: 'runtime/', to: ['codegen/', 'cli/'], why: 'the runtime serves a project without codegen or the CLI' },
   { name: 'codegen-is-not-cli', from: 'codegen/', to: ['cli/', 'testing/'], why: 'codegen is a library the CLI calls, not the other way round' },
   { name: 'runtime-is-not-testing', from: 'runtime/', to: ['testing/'], why: 'a test helper is never part of a server' },
+  ...layerRules,
+  { name: 'core-does-no-io', from: 'runtime/core/', to: IO_MODULES, why: 'the core is data and pure logic; reading and writing belong to project/, db/ and http/', typesMayImport: IO_MODULES },
 ];
 
 /** One import of one module. */
@@ -63,6 +96,11 @@ function importsOf(file: string, options: ts.CompilerOptions): Edge[] {
   const edges: Edge[] = [];
   const add = (specifier: ts.Expression | undefined, kind: Edge['kind'], node: ts.Node) => {
     if (specifier === undefined || !ts.isStringLiteral(specifier)) return;
+    if (specifier.text.startsWith('node:')) {
+      const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+      edges.push({ from: relative(file), to: specifier.text, kind, line });
+      return;
+    }
     const resolved = ts.resolveModuleName(specifier.text, file, options, ts.sys).resolvedModule;
     if (resolved === undefined || resolved.isExternalLibraryImport) return;
     const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
@@ -119,7 +157,8 @@ function valueCycles(edges: readonly Edge[]): string[][] {
 
 function main(): number {
   const options = compilerOptions();
-  const edges = sourceFiles().flatMap((file) => importsOf(file, options));
+  const allEdges = sourceFiles().flatMap((file) => importsOf(file, options));
+  const edges = allEdges.filter((edge) => !edge.to.startsWith('node:'));
   const problems: string[] = [];
   for (const cycle of valueCycles(edges)) {
     const inCycle = new Set(cycle);
@@ -127,8 +166,10 @@ function main(): number {
     problems.push(`import cycle between ${cycle.join(', ')}:\n${links.map((edge) => `    ${edge.from}:${edge.line} imports ${edge.to}`).join('\n')}`);
   }
   for (const rule of RULES) {
-    for (const edge of edges) {
-      if (edge.from.startsWith(rule.from) && rule.to.some((folder) => edge.to.startsWith(folder))) {
+    for (const edge of allEdges) {
+      if (!edge.from.startsWith(rule.from) || !rule.to.some((target) => edge.to === target || (target.endsWith('/') && edge.to.startsWith(target)))) continue;
+      if (edge.kind === 'type' && rule.typesMayImport?.includes(edge.to)) continue;
+      {
         problems.push(`${edge.from}:${edge.line} imports ${edge.to}: breaks ${rule.name} (${rule.why})`);
       }
     }

@@ -3,7 +3,7 @@
  * into `.backendts/` (schema module, types, drizzle-kit config).
  */
 import path from 'node:path';
-import { formatError } from '../../runtime/errors.js';
+import { formatError } from '../../runtime/core/errors.js';
 import { generate } from '../../codegen/generate.js';
 import { watchProject } from '../../codegen/watch.js';
 import type { GeneratedFile } from '../../codegen/generate.js';

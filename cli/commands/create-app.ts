@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { configFileName } from '../../runtime/config.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { configFileName } from '../../runtime/project/config.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
 import { activateApp } from '../templates/activate-app.js';

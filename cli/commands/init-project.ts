@@ -9,9 +9,9 @@
  */
 import { getDbEngine } from '../../runtime/db/engine.js';
 import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
-import { loadConfig, type Config, type ConfigSection } from '../../runtime/config.js';
-import { BackendtsError } from '../../runtime/errors.js';
-import { loadApps } from '../../runtime/project.js';
+import { loadConfig, type Config, type ConfigSection } from '../../runtime/project/config.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
+import { loadApps } from '../../runtime/project/apps.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
 import { ask } from '../prompt.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { collectedTablesLine } from '../collected-tables.js';
 import { collectSchema } from '../../codegen/collect.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { findDestructive } from '../create-db/destructive.js';
 import { addsRequiredColumn } from './create-db.js';
 import { changedApps } from '../migrations/changed-apps.js';

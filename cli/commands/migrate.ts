@@ -4,7 +4,7 @@
  * PostgreSQL database take turns.
  */
 import { performance } from 'node:perf_hooks';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { applyMigrations } from '../migrations/apply.js';
 import { hasMigrations, migrationsFolder } from '../migrations/folder.js';
 import { withMigrationSession } from '../migrations/session.js';

@@ -5,12 +5,12 @@
  * node:cluster primary that forks N workers serving the same port.
  */
 import cluster from 'node:cluster';
-import { loadConfig } from '../../runtime/config.js';
+import { loadConfig } from '../../runtime/project/config.js';
 import { describeTarget, readDatabaseSettings } from '../../runtime/db/settings.js';
-import { BackendtsError } from '../../runtime/errors.js';
-import { port, trimmed, wholeNumber } from '../../runtime/setting-values.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
+import { port, trimmed, wholeNumber } from '../../runtime/core/setting-values.js';
 import { readFlag } from '../flags.js';
-import { requireActiveApps } from '../../runtime/project.js';
+import { requireActiveApps } from '../../runtime/project/apps.js';
 import { loadMainModule } from '../main-module.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';

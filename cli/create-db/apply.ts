@@ -3,7 +3,7 @@
  * transaction: a failing statement aborts the whole push, so the database is
  * never left half-changed.
  */
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import type { Output } from '../output.js';
 import type { SqlRunner } from './sql-runner.js';
 

@@ -15,7 +15,7 @@
 import { is, type Column } from 'drizzle-orm';
 import { PgTable, UniqueConstraintBuilder, uniqueKeyName } from 'drizzle-orm/pg-core';
 import { sqlColumnName, type ColumnCasing } from '../../runtime/db/casing.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 
 const COLUMNS = Symbol.for('drizzle:Columns');
 const EXTRA_CONFIG_COLUMNS = Symbol.for('drizzle:ExtraConfigColumns');

@@ -3,7 +3,7 @@
  * tables that use their types (`vector`, `citext`…) can be created. `IF NOT
  * EXISTS` makes it a no-op, with no catalog change, once they are there.
  */
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { quoteIdentifier } from './postgres.js';
 import type { SqlRunner } from './sql-runner.js';
 

@@ -4,7 +4,7 @@
  * only a dry run), the database is empty. It is dropped again, so a failed
  * first run leaves nothing behind, and the error says so.
  */
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 
 /** How to undo a database this run created. */
 export interface CreatedDatabase {

@@ -17,8 +17,8 @@ import {
   PgView,
   pgSchema,
 } from 'drizzle-orm/pg-core';
-import { tableSchema } from '../../runtime/drizzle-kinds.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { tableSchema } from '../../runtime/schema/drizzle-kinds.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { STATE_SCHEMA } from './schema-state.js';
 
 /** The collected schema plus a `pgSchema` for every schema the collected objects use. */

@@ -14,7 +14,7 @@
 import { is } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { sqlColumnName, type ColumnCasing } from '../../runtime/db/casing.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { silenceStdout } from '../output.js';
 import { checkSameSnapshot, withCasedColumns } from './cased-columns.js';
 import { findDestructive, type DestructiveStatement } from './destructive.js';

@@ -6,7 +6,7 @@
  * waits for it forever.
  */
 import type postgres from 'postgres';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { describeTarget, type PostgresTarget } from '../../runtime/db/settings.js';
 
 /** Rounds of the check: a busy pooler may hand an idle server connection to someone else in between. */

@@ -4,7 +4,7 @@
  * and the second finds nothing to do.
  */
 import postgres from 'postgres';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { connectFailure, isMissingDatabase } from '../../runtime/db/faults.js';
 import { describeTarget, type DatabaseSettings, type DatabaseTarget } from '../../runtime/db/settings.js';
 import type { Output } from '../output.js';

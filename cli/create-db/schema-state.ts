@@ -11,7 +11,7 @@
  * sees this table as one to drop, and writing it does not change the
  * fingerprint of the pushed schemas.
  */
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { sqlLiteral as literal, type SqlRunner } from './sql-runner.js';
 
 /** The PostgreSQL schema holding create_db's own table. */

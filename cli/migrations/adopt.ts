@@ -13,7 +13,7 @@
  */
 import { collectSchema, type CollectedSchema } from '../../codegen/collect.js';
 import { readColumnCasing } from '../../runtime/db/casing.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { catalogFingerprint, modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
 import { kitSchema } from '../create-db/kit-schema.js';
 import { planPush } from '../create-db/plan.js';

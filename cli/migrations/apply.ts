@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CollectedSchema } from '../../codegen/collect.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { createExtensions } from '../create-db/extensions.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';

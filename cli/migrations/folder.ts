@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { MIGRATIONS_DIR, migrationNames } from '../../runtime/db/migration-files.js';
 
 /** Folder of the snapshots, inside the migrations folder. */

@@ -11,7 +11,7 @@
  *   steps (to the models without the new tables and columns, then to the
  *   models), so drizzle-kit never has both at once to ask about.
  */
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 
 /** One `--rename from=to`. */
 export interface Rename {

@@ -1,5 +1,5 @@
 /** The database the migration commands work on, read from the project's config as the server reads it. */
-import { loadConfig } from '../../runtime/config.js';
+import { loadConfig } from '../../runtime/project/config.js';
 import { describeTarget, readDatabaseSettings, sessionSettings, type DatabaseSettings } from '../../runtime/db/settings.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';

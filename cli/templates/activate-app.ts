@@ -3,8 +3,8 @@
  * the user's comments and layout stay as they were.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { activeAppEntries } from '../../runtime/project.js';
-import { parseConfig } from '../../runtime/config.js';
+import { activeAppEntries } from '../../runtime/project/apps.js';
+import { parseConfig } from '../../runtime/project/config.js';
 
 /** What happened to the config file. */
 export type Activation = 'added' | 'already-active' | 'not-understood';

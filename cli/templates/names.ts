@@ -2,7 +2,7 @@
  * Checks the names given to `create_project` and `create_app` and derives the
  * other spellings the templates need.
  */
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 
 /** A project name: a valid npm package name that is also a plain folder name. */
 const PROJECT_NAME = /^[a-z0-9][a-z0-9._-]*$/;

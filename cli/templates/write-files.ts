@@ -1,7 +1,7 @@
 /** Writes scaffolded files, refusing to overwrite any file that is already there. */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import type { Files } from './app.js';
 
 /** Writes every file under `dir`; when one already exists, fails naming it (relative to `cwd`) and writes nothing. */

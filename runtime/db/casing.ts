@@ -6,8 +6,8 @@
  * the queries and the tables always use the same names.
  */
 import { toCamelCase, toSnakeCase } from 'drizzle-orm/casing';
-import type { Config } from '../config.js';
-import { readSetting } from '../settings-table.js';
+import type { Config } from '../project/config.js';
+import { readSetting } from '../project/settings-table.js';
 
 /** The values `[database] casing` accepts (Drizzle's `casing` option). */
 export type ColumnCasing = 'snake_case' | 'camelCase';

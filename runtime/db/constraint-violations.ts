@@ -6,7 +6,7 @@
  * them), never the values: PostgreSQL's `detail` repeats them, so it is
  * left out.
  */
-import { ExceptionResponse } from '../error-list.js';
+import { ExceptionResponse } from '../core/error-list.js';
 
 /** The kinds of constraint violation, by PostgreSQL's SQLSTATE (class 23). */
 const KINDS = {

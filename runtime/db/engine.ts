@@ -7,9 +7,9 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { defaultProjectDir, type Config } from '../config.js';
+import { defaultProjectDir, type Config } from '../project/config.js';
 import { drizzleCasing } from './casing.js';
-import { BackendtsError } from '../errors.js';
+import { BackendtsError } from '../core/errors.js';
 import { Availability, type AvailabilityLogger } from './availability.js';
 import { connectFailure, reasonOf } from './faults.js';
 import { lockFolder, type FolderLock } from './folder-lock.js';

@@ -3,8 +3,8 @@
  * that requests hit by an outage get a 503 (try again later) rather than a
  * 500, and startup can say which server it could not reach.
  */
-import { BackendtsError } from '../errors.js';
-import { ExceptionResponse, isExceptionResponse } from '../error-list.js';
+import { BackendtsError } from '../core/errors.js';
+import { ExceptionResponse, isExceptionResponse } from '../core/error-list.js';
 import { describeTarget, type DatabaseSettings, type DatabaseTarget } from './settings.js';
 import { asConstraintViolation } from './constraint-violations.js';
 

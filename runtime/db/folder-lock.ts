@@ -11,7 +11,7 @@
  */
 import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { BackendtsError } from '../errors.js';
+import { BackendtsError } from '../core/errors.js';
 import { loadFlock } from './os-file-lock.js';
 
 /** Name of the lock file inside the data folder. */

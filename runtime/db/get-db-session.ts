@@ -4,7 +4,7 @@
  * as the scope function) gets its own lazily opened transaction, and the
  * getter's `commit`, `rollback` and `remove` act on the current scope's.
  */
-import { BackendtsError } from '../errors.js';
+import { BackendtsError } from '../core/errors.js';
 import type { DbEngine } from './engine.js';
 import { guardUnhandledRefusals } from './late-statements.js';
 import { ScopeSession, type ScopeOwner, type TransactionMode } from './scope-session.js';

@@ -5,7 +5,7 @@
  * fails only when an embedded database folder is opened.
  */
 import { createRequire } from 'node:module';
-import { BackendtsError } from '../errors.js';
+import { BackendtsError } from '../core/errors.js';
 
 /** Takes (`'exnb'`: exclusive, never waits) or drops (`'un'`) the lock on `fd`; throws EWOULDBLOCK when held. */
 export type Flock = (fd: number, operation: 'exnb' | 'un') => void;

@@ -5,7 +5,7 @@
  * logged as a warning, or refuse the start with `[database]
  * require_migrations = true`.
  */
-import { BackendtsError } from '../errors.js';
+import { BackendtsError } from '../core/errors.js';
 import type { DbEngine } from './engine.js';
 import { migrationNames } from './migration-files.js';
 import { describeTarget } from './settings.js';

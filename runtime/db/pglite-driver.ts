@@ -5,7 +5,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type { drizzle } from 'drizzle-orm/pglite';
-import { BackendtsError } from '../errors.js';
+import { BackendtsError } from '../core/errors.js';
 
 /** What the embedded engine needs from the two packages. */
 export interface PgliteDriver {

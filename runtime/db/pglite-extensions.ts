@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PGliteOptions } from '@electric-sql/pglite';
-import { BackendtsError } from '../errors.js';
+import { BackendtsError } from '../core/errors.js';
 
 type PgliteExtensions = NonNullable<PGliteOptions['extensions']>;
 

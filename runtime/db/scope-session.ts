@@ -11,8 +11,8 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import type postgres from 'postgres';
-import { ExceptionResponse } from '../error-list.js';
-import { BackendtsError } from '../errors.js';
+import { ExceptionResponse } from '../core/error-list.js';
+import { BackendtsError } from '../core/errors.js';
 import type { DbEngine } from './engine.js';
 import type { AnySchema } from './types.js';
 import { asServiceUnavailable, isConnectionError, preparedStatementFault, reasonOf } from './faults.js';

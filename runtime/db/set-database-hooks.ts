@@ -13,12 +13,12 @@
  * plus a handler-layer middleware that answers 503 when the database was lost.
  */
 import path from 'node:path';
-import { collectAppSchema } from '../app-schema.js';
+import { collectAppSchema } from '../schema/app-schema.js';
 import type { Backendts } from '../backendts.js';
-import { setPendingKey } from '../context.js';
-import { BackendtsError } from '../errors.js';
-import { GENERATED_DIR, isGeneratedSchemaStale } from '../generated-files.js';
-import type { Request } from '../request.js';
+import { setPendingKey } from '../core/context.js';
+import { BackendtsError } from '../core/errors.js';
+import { GENERATED_DIR, isGeneratedSchemaStale } from '../project/generated-files.js';
+import type { Request } from '../core/request.js';
 import type { SqlLog } from './echo.js';
 import { getDbEngine, type DbEngine } from './engine.js';
 import { getDbSession, releaseScope, type DbSessionGetter } from './get-db-session.js';
@@ -26,7 +26,7 @@ import { checkPendingMigrations } from './pending-migrations.js';
 import type { TransactionMode } from './scope-session.js';
 import type { AnySchema } from './types.js';
 
-declare module '../context.js' {
+declare module '../core/context.js' {
   interface Context {
     /**
      * The project's database engine, set on `startup` by `setDatabaseHooks`.

@@ -3,9 +3,9 @@
  * project uses, so the server, `create_db` and `init_project` always agree.
  */
 import path from 'node:path';
-import type { Config } from '../config.js';
-import { BackendtsError } from '../errors.js';
-import { readSection, readSetting, type ISOLATION_LEVELS } from '../settings-table.js';
+import type { Config } from '../project/config.js';
+import { BackendtsError } from '../core/errors.js';
+import { readSection, readSetting, type ISOLATION_LEVELS } from '../project/settings-table.js';
 import type { ColumnCasing } from './casing.js';
 
 /** Transaction isolation levels accepted by `isolation_level`. */

@@ -7,7 +7,7 @@
  */
 import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import type postgres from 'postgres';
-import { BackendtsError } from '../errors.js';
+import { BackendtsError } from '../core/errors.js';
 import type { DbEngine } from './engine.js';
 import { isConnectionError, reasonOf } from './faults.js';
 import { describeTarget, type IsolationLevel } from './settings.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { modelsSnapshot } from '../../cli/create-db/fingerprint.js';
 import { planPush } from '../../cli/create-db/plan.js';
 import type { SqlRunner } from '../../cli/create-db/sql-runner.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { useMemoryDatabase } from './support/memory-database.js';
 
 const models = (withNote: boolean) => ({

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { generate } from '../../codegen/index.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import { copyFixture, type FixtureCopy } from './fixture-copy.js';
 
 interface Case {

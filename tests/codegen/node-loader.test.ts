@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generate } from '../../codegen/index.js';
-import { typeScriptLoaderImport } from '../../runtime/load-typescript.js';
+import { typeScriptLoaderImport } from '../../runtime/project/load-typescript.js';
 import { copyFixture, repoRoot, type FixtureCopy } from './fixture-copy.js';
 import { transpilePackage, type TranspiledPackage } from './transpiled-package.js';
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { watchProject, type ProjectWatcher, type WatchGeneration } from '../../codegen/index.js';
-import type { BackendtsError } from '../../runtime/errors.js';
+import type { BackendtsError } from '../../runtime/core/errors.js';
 import { copyFixture, type FixtureCopy } from './fixture-copy.js';
 import { transpilePackage, type TranspiledPackage } from './transpiled-package.js';
 

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { integer, numeric, pgTable, text } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../runtime/config.js';
+import { parseConfig } from '../../runtime/project/config.js';
 import { getDbEngine, type DbEngine } from '../../runtime/db/engine.js';
 import { getDbSession } from '../../runtime/db/get-db-session.js';
 import { PG } from './support.js';

@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../runtime/config.js';
+import { parseConfig } from '../../runtime/project/config.js';
 import { getDbEngine } from '../../runtime/db/index.js';
 
 const name = `bt name ${Math.random().toString(36).slice(2, 8)} Ünï`;

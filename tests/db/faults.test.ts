@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backendts } from '../../runtime/index.js';
-import { formatError } from '../../runtime/errors.js';
+import { formatError } from '../../runtime/core/errors.js';
 import { setDatabaseHooks } from '../../runtime/db/index.js';
 import { call, createTestDatabase, databaseSection, FIXTURES, holdRequests, quietLogger, serveShop, SHOP_SCHEMA, tag, type TestDatabase } from './support.js';
 

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNetworkingSettings } from '../../runtime/networking.js';
+import { readNetworkingSettings } from '../../runtime/project/networking.js';
 import { readDatabaseSettings } from '../../runtime/db/index.js';
 import { Backendts } from '../../runtime/index.js';
 import { recordingLogger, serveFaults, type FaultServer } from '../faults/support/serve.js';

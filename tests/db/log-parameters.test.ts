@@ -6,10 +6,10 @@ import { inspect } from 'node:util';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backendts, type Logger } from '../../runtime/index.js';
-import { formatError } from '../../runtime/errors.js';
+import { formatError } from '../../runtime/core/errors.js';
 import { setDatabaseHooks } from '../../runtime/db/index.js';
 import { logInto } from '../support/log-call.js';
-import { redactParameters } from '../../runtime/redact.js';
+import { redactParameters } from '../../runtime/core/redact.js';
 import { call, createTestDatabase, databaseSection, FIXTURES, SHOP_SCHEMA, tag, type TestDatabase } from './support.js';
 
 let database: TestDatabase;

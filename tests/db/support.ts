@@ -8,11 +8,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { Backendts, type Logger } from '../../runtime/index.js';
-import type { ConfigSection } from '../../runtime/config.js';
+import type { ConfigSection } from '../../runtime/project/config.js';
 import { setDatabaseHooks } from '../../runtime/db/index.js';
 import { logInto } from '../support/log-call.js';
 
-declare module '../../runtime/context.js' {
+declare module '../../runtime/core/context.js' {
   interface Context {
     /** Called by the shop's /hold route mid-handler; resolves when the handler may go on. */
     probe?: (tag: string) => Promise<void>;

@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withMigrationSession } from '../../cli/migrations/session.js';
 import { createOutput } from '../../cli/output.js';
-import { parseConfig } from '../../runtime/config.js';
+import { parseConfig } from '../../runtime/project/config.js';
 import { readDatabaseSettings, sessionSettings, type DatabaseSettings } from '../../runtime/db/settings.js';
 import { copyFixture, removeDir, runCli, show } from '../cli/support/cli.js';
 import { databaseExists, dropDatabase, queryPostgres, uniqueDatabaseName } from '../cli/support/postgres.js';

@@ -9,7 +9,7 @@ import { reconnectBackoff, type DbEngine } from '../../runtime/db/engine.js';
 import { asServiceUnavailable } from '../../runtime/db/faults.js';
 import { readDatabaseSettings } from '../../runtime/db/settings.js';
 import { openTransaction } from '../../runtime/db/transaction.js';
-import { formatError } from '../../runtime/errors.js';
+import { formatError } from '../../runtime/core/errors.js';
 
 const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6543'), { code: 'ECONNREFUSED' });
 

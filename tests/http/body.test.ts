@@ -1,10 +1,12 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePath, parseCookies, parseQuery, readBody, splitUrl } from '../../runtime/body.js';
-import { ExceptionResponse } from '../../runtime/error-list.js';
-import { ErrorRegistry } from '../../runtime/error-registry.js';
-import { BackendtsError } from '../../runtime/errors.js';
-import { JsonResponse, writeResponse } from '../../runtime/responses.js';
+import { decodePath, parseCookies, parseQuery, splitUrl } from '../../runtime/core/url.js';
+import { readBody } from '../../runtime/http/body.js';
+import { ExceptionResponse } from '../../runtime/core/error-list.js';
+import { ErrorRegistry } from '../../runtime/core/error-registry.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
+import { JsonResponse } from '../../runtime/core/responses.js';
+import { writeResponse } from '../../runtime/http/write-response.js';
 import { serve, type TestServer } from './serve.js';
 
 const LIMIT = 1024;

@@ -1,8 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { collectInput, describeIssues, isStandardSchema, issuePath, validateData } from '../../runtime/data-handler.js';
-import { ExceptionResponse } from '../../runtime/error-list.js';
-import { ErrorRegistry } from '../../runtime/error-registry.js';
-import type { StandardSchemaV1 } from '../../runtime/standard-schema.js';
+import { collectInput, describeIssues, isStandardSchema, issuePath, validateData } from '../../runtime/core/data-handler.js';
+import { ExceptionResponse } from '../../runtime/core/error-list.js';
+import { ErrorRegistry } from '../../runtime/core/error-registry.js';
+import type { StandardSchemaV1 } from '../../runtime/core/standard-schema.js';
 
 /** A hand-written Standard Schema validator: `{ email: string with @, age?: int >= 0, tags?: string[] }`. */
 interface SignUp {

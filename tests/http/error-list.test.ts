@@ -5,8 +5,8 @@ import {
   ExceptionResponse,
   isExceptionResponse,
   predefinedErrors,
-} from '../../runtime/error-list.js';
-import { ErrorRegistry } from '../../runtime/error-registry.js';
+} from '../../runtime/core/error-list.js';
+import { ErrorRegistry } from '../../runtime/core/error-registry.js';
 import { thrown } from '../support/thrown.js';
 
 function rendered(registry: ErrorRegistry, error: unknown) {

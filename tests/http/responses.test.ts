@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExceptionResponse } from '../../runtime/error-list.js';
-import { BackendtsError } from '../../runtime/errors.js';
+import { ExceptionResponse } from '../../runtime/core/error-list.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 import {
   contentTypeFor,
   FileResponse,
@@ -16,8 +16,8 @@ import {
   StreamResponse,
   Success,
   TextResponse,
-  writeResponse,
-} from '../../runtime/responses.js';
+} from '../../runtime/core/responses.js';
+import { writeResponse } from '../../runtime/http/write-response.js';
 import { serve, type TestServer } from './serve.js';
 
 /** The response each test path answers with, and what writeResponse did. */

@@ -1,9 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { Request } from '../../runtime/request.js';
-import { Success, TextResponse } from '../../runtime/responses.js';
-import { Router } from '../../runtime/router.js';
-import { Route, Routes, type Handler } from '../../runtime/routes.js';
-import type { StandardSchemaV1 } from '../../runtime/standard-schema.js';
+import type { Request } from '../../runtime/core/request.js';
+import { Success, TextResponse } from '../../runtime/core/responses.js';
+import { Router } from '../../runtime/core/router.js';
+import { Route, Routes, type Handler } from '../../runtime/core/routes.js';
+import type { StandardSchemaV1 } from '../../runtime/core/standard-schema.js';
 
 /** A validator whose output is `{ id: number }`, written by hand. */
 const idSchema: StandardSchemaV1<unknown, { id: number }> = {

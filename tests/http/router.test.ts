@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../support/thrown.js';
-import { TextResponse } from '../../runtime/responses.js';
-import { Router } from '../../runtime/router.js';
-import { compilePath, Route, Routes, type Handler } from '../../runtime/routes.js';
-import type { StandardSchemaV1 } from '../../runtime/standard-schema.js';
+import { TextResponse } from '../../runtime/core/responses.js';
+import { Router } from '../../runtime/core/router.js';
+import { compilePath, Route, Routes, type Handler } from '../../runtime/core/routes.js';
+import type { StandardSchemaV1 } from '../../runtime/core/standard-schema.js';
 
 const handler = (label: string): Handler => () => new TextResponse(label);
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Backendts, parseConfig, type Logger } from '../../runtime/index.js';
-import { readNetworkingSettings } from '../../runtime/networking.js';
+import { readNetworkingSettings } from '../../runtime/project/networking.js';
 import { createTestClient, type TestClient } from '../../testing/index.js';
 import { logInto, type LogCall } from '../support/log-call.js';
 import { FIXTURES } from './support.js';

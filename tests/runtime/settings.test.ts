@@ -1,8 +1,8 @@
 /** The pieces that read settings and register hooks, one rule at a time. */
 import { describe, expect, it } from 'vitest';
-import { createHostCheck } from '../../runtime/hosts.js';
+import { createHostCheck } from '../../runtime/http/hosts.js';
 import { Hooks } from '../../runtime/index.js';
-import { parseSize, readNetworkingSettings } from '../../runtime/networking.js';
+import { parseSize, readNetworkingSettings } from '../../runtime/project/networking.js';
 
 describe('allowed_hosts matching', () => {
   it('matches a name on any port, a name:port exactly, and subdomains of *.name or .name', () => {

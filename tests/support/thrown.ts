@@ -1,6 +1,6 @@
 /** Test helper: the BackendtsError that `fn` throws; fails the test when it throws nothing or something else. */
 import { expect } from 'vitest';
-import { BackendtsError } from '../../runtime/errors.js';
+import { BackendtsError } from '../../runtime/core/errors.js';
 
 export function thrown(fn: () => unknown): BackendtsError {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { App, isApp } from '../../runtime/app.js';
+import { App, isApp } from '../../runtime/core/app.js';
 
 describe('App', () => {
   it('keeps its model paths in order', () => {

@@ -1,7 +1,7 @@
 import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { checkIdentifierLengths } from '../../codegen/identifier-length.js';
-import { parseConfig } from '../../runtime/config.js';
+import { parseConfig } from '../../runtime/project/config.js';
 import { sqlColumnName } from '../../runtime/db/casing.js';
 import { readDatabaseSettings } from '../../runtime/db/settings.js';
 import { thrown } from '../support/thrown.js';

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Backendts, parseConfig } from '../../runtime/index.js';
-import { readNetworkingSettings } from '../../runtime/networking.js';
-import { SETTINGS } from '../../runtime/settings-table.js';
+import { readNetworkingSettings } from '../../runtime/project/networking.js';
+import { SETTINGS } from '../../runtime/project/settings-table.js';
 import { FIXTURES } from '../runtime/support.js';
 
 const parse = (text: string) => parseConfig(text, '/p/config.ini', {});

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configList, loadConfig, parseConfig } from '../../runtime/config.js';
+import { configList, loadConfig, parseConfig } from '../../runtime/project/config.js';
 import { thrown } from '../support/thrown.js';
 
 describe('config.ini', () => {

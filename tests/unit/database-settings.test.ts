@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../runtime/config.js';
+import { parseConfig } from '../../runtime/project/config.js';
 import { describeTarget, readDatabaseSettings, sessionSettings } from '../../runtime/db/settings.js';
 
 const projectDir = '/srv/project';

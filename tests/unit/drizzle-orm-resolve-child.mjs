@@ -7,7 +7,7 @@
  * included); elsewhere the entry points are compared with import.meta.resolve.
  */
 import * as nodeModule from 'node:module';
-import { resolveDrizzleOrm } from '../../dist/runtime/drizzle-orm-resolve.js';
+import { resolveDrizzleOrm } from '../../dist/runtime/project/drizzle-orm-resolve.js';
 
 const entries = ['drizzle-orm', 'drizzle-orm/pg-core', 'drizzle-orm/postgres-js', 'drizzle-orm/pglite', 'drizzle-orm/sql'];
 const report = { checked: 0, mismatches: [], leftToNode: 0 };

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { resolveDrizzleOrm } from '../../runtime/drizzle-orm-resolve.js';
+import { resolveDrizzleOrm } from '../../runtime/project/drizzle-orm-resolve.js';
 
 const here = pathToFileURL(fileURLToPath(import.meta.url)).href;
 const esm = { parentURL: here, conditions: ['node', 'import'] };

@@ -1,6 +1,6 @@
 /** The validators every setting and flag shares, one kind of value at a time, edges included. */
 import { describe, expect, it } from 'vitest';
-import { duration, MAX_DURATION_MS, oneOf, port, size, text, trimmed, wholeNumber, yesNo } from '../../runtime/setting-values.js';
+import { duration, MAX_DURATION_MS, oneOf, port, size, text, trimmed, wholeNumber, yesNo } from '../../runtime/core/setting-values.js';
 
 const at = { label: 'c.ini [s] k', code: 'BT_TEST_SETTING' };
 const refused = (fn: () => unknown, message: RegExp) => expect(fn).toThrow(expect.objectContaining({ code: 'BT_TEST_SETTING', message: expect.stringMatching(message) }));

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Backendts, type Logger } from '../../../runtime/index.js';
-import type { ConfigSection } from '../../../runtime/config.js';
+import type { ConfigSection } from '../../../runtime/project/config.js';
 import { setDatabaseHooks } from '../../../runtime/db/index.js';
 import { logInto } from '../../support/log-call.js';
 

@@ -4,10 +4,10 @@
  * a failure with the app and the file at fault.
  */
 import path from 'node:path';
-import type { LoadedApp } from './project.js';
-import { resolveModelFile } from './project.js';
-import { importModules } from './import-modules.js';
-import { BackendtsError } from './errors.js';
+import type { LoadedApp } from '../project/apps.js';
+import { resolveModelFile } from '../project/apps.js';
+import { importModules } from '../project/import-modules.js';
+import { BackendtsError } from '../core/errors.js';
 
 /** One model module of one app, resolved to a file. */
 export interface ModelModule {

@@ -4,8 +4,8 @@
  * store, so two instances in one process never see each other's requests.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { BackendtsError } from './errors.js';
-import type { Request } from './request.js';
+import { BackendtsError } from '../core/errors.js';
+import type { Request } from '../core/request.js';
 
 /** A per-instance store of the request in progress. */
 export class CurrentRequest {

@@ -12,7 +12,7 @@
  * machine, and a deployed one refuses foreign Host headers until the real
  * names are listed.
  */
-import { configList, type ConfigValue } from './config.js';
+import { configList, type ConfigValue } from '../project/config.js';
 
 /** Decides whether a request's Host header is allowed. */
 export type HostCheck = (host: string | undefined, forwardedHost: string | undefined) => boolean;

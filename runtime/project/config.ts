@@ -8,24 +8,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'ini';
-import { BackendtsError } from './errors.js';
+import { BackendtsError } from '../core/errors.js';
+import type { Config, ConfigSection, ConfigValue } from '../core/config-types.js';
 import { checkConfigSections, type ConfigLines } from './settings-table.js';
 
-export { configList } from './setting-values.js';
-
-/** A value in config.ini: text, a list (indented lines), or a boolean. */
-export type ConfigValue = string | string[] | boolean;
-
-/** One `[section]` of config.ini. */
-export type ConfigSection = Record<string, ConfigValue | undefined>;
-
-/**
- * The parsed config.ini: one object per section. Sections the framework does
- * not know are kept as they are, for apps (`bp.config.accounts.aes_key`).
- */
-export interface Config {
-  [section: string]: ConfigSection | undefined;
-}
+export { configList } from '../core/setting-values.js';
+export type { Config, ConfigSection, ConfigValue } from '../core/config-types.js';
 
 /** Environment variable that selects `config.<env>.ini`. */
 export const CONFIG_ENV_VAR = 'BACKENDTS_ENV';

@@ -6,7 +6,8 @@
  */
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BackendtsError } from './errors.js';
+import { BackendtsError } from '../core/errors.js';
+import type { ListeningAddress } from '../core/hooks.js';
 
 // Not `import { createServer } from 'node:http'`: an ESM import of a builtin
 // reads every export, and on Node 24 node:http's lazy `globalAgent`,
@@ -82,14 +83,6 @@ function waitFor(done: boolean, waiters: (() => void)[], timeout: number): Promi
     };
     waiters.push(wake);
   });
-}
-
-/** Where a server listens. */
-export interface ListeningAddress {
-  host: string;
-  port: number;
-  /** `http://host:port`, ready to print or fetch. */
-  url: string;
 }
 
 /** Options of `Backendts.listen`. */

@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describeDrizzleObject, type CollectedKind } from './drizzle-kinds.js';
-import { BackendtsError } from './errors.js';
+import { BackendtsError } from '../core/errors.js';
 import { displayPath, importModelModules, resolveModelModules } from './model-modules.js';
-import type { LoadedApp } from './project.js';
+import type { LoadedApp } from '../project/apps.js';
 import { checkSqlNames, uniqueNames, type NamedObject } from './schema-names.js';
 
 /** One collected Drizzle object. */

@@ -2,7 +2,7 @@
  * Gives every collected object its unique name in the generated schema and
  * refuses SQL names that would clash in the database.
  */
-import { BackendtsError } from './errors.js';
+import { BackendtsError } from '../core/errors.js';
 import { sqlNamespace, type CollectedKind } from './drizzle-kinds.js';
 
 /** An exported Drizzle object before it gets its unique name. */

@@ -3,7 +3,7 @@
  * codes and the model modules that hold its Drizzle tables. A project lists
  * its active apps in config.ini; each app's main module exports `app`.
  */
-import type { Config } from './config.js';
+import type { Config } from './config-types.js';
 import { BackendtsError } from './errors.js';
 import type { Routes, Route } from './routes.js';
 import type { Hooks } from './hooks.js';

@@ -7,9 +7,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isApp, type App } from './app.js';
+import { isApp, type App } from '../core/app.js';
 import { configList, type Config } from './config.js';
-import { BackendtsError } from './errors.js';
+import { BackendtsError } from '../core/errors.js';
 import { loadTypeScriptFor } from './load-typescript.js';
 
 /** An active app, loaded. */

@@ -5,8 +5,8 @@
  * made, so a typo fails at start-up naming the setting.
  */
 import type { Config, ConfigValue } from './config.js';
-import { BackendtsError } from './errors.js';
-import { size } from './setting-values.js';
+import { BackendtsError } from '../core/errors.js';
+import { size } from '../core/setting-values.js';
 import { DEFAULT_HEADERS_TIMEOUT, readSection } from './settings-table.js';
 
 /** The `[networking]` section, checked, with defaults filled in. */

@@ -7,8 +7,8 @@
  * the closest known name; every other section belongs to the apps.
  */
 import type { Config, ConfigValue } from './config.js';
-import { closestName } from './did-you-mean.js';
-import { BackendtsError } from './errors.js';
+import { closestName } from '../core/did-you-mean.js';
+import { BackendtsError } from '../core/errors.js';
 import {
   asWritten,
   configList,
@@ -24,7 +24,7 @@ import {
   yesNo,
   type SettingPlace,
   type ValueReader,
-} from './setting-values.js';
+} from '../core/setting-values.js';
 
 /** One setting: how its value is read, and what it is when missing or empty. */
 export interface Setting<T> {

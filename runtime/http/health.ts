@@ -10,10 +10,10 @@
  * never makes them wait for a slot; both are marked `accessLog: false` for access
  * logs. A project without a database engine is ready as soon as it answers.
  */
-import type { Backendts } from './backendts.js';
-import { hasContextValue } from './context.js';
-import { JsonResponse } from './responses.js';
-import { Route } from './routes.js';
+import type { Backendts } from '../backendts.js';
+import { hasContextValue } from '../core/context.js';
+import { JsonResponse } from '../core/responses.js';
+import { Route } from '../core/routes.js';
 
 /** The two health routes under `prefix`, reading the engine from `bp.context` at request time. */
 export function healthRoutes(bp: Backendts, prefix: string, timeout: number): Route[] {

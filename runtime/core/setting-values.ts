@@ -4,7 +4,7 @@
  * with these, so one kind of value (a duration, a port, a yes/no) follows
  * one rule everywhere. A bad value fails naming the place it came from.
  */
-import type { ConfigValue } from './config.js';
+import type { ConfigValue } from './config-types.js';
 import { BackendtsError } from './errors.js';
 
 /** Where a value comes from, for messages: `config.ini [networking] port`, or `--port`. */

@@ -15,28 +15,29 @@
  * failed, or the client went away. Nothing thrown here escapes to node:http.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Backendts } from './backendts.js';
+import type { Backendts } from '../backendts.js';
 import type { CurrentRequest } from './current-request.js';
-import { ExceptionResponse, isExceptionResponse, predefinedErrors } from './error-list.js';
-import type { ErrorRegistry } from './error-registry.js';
-import { isPromiseLike, runAll, runEach, type HookRunner } from './hooks.js';
+import { ExceptionResponse, isExceptionResponse, predefinedErrors } from '../core/error-list.js';
+import type { ErrorRegistry } from '../core/error-registry.js';
+import { isPromiseLike, runAll, runEach, type HookRunner } from '../core/hooks.js';
 import type { HostCheck } from './hosts.js';
 import {
   runHandlerMiddlewares,
   runRequestMiddlewares,
   runResponseMiddlewares,
   type MiddlewareChain,
-} from './middlewares.js';
+} from '../core/middlewares.js';
 import { readBody } from './body.js';
-import { asClientFault } from './db/faults.js';
-import { isBackendtsError } from './errors.js';
-import { collectInput, validateData } from './data-handler.js';
-import type { Logger } from './logger.js';
-import { clientGone, committing, receivedAt, Request } from './request.js';
-import type { RequestIds } from './request-id.js';
-import { HttpResponse, startResponse, writeResponse } from './responses.js';
-import type { Route } from './routes.js';
-import type { Router } from './router.js';
+import { asClientFault } from '../db/faults.js';
+import { isBackendtsError } from '../core/errors.js';
+import { collectInput, validateData } from '../core/data-handler.js';
+import type { Logger } from '../core/logger.js';
+import { clientGone, committing, receivedAt, Request } from '../core/request.js';
+import type { RequestIds } from '../core/request-id.js';
+import { HttpResponse } from '../core/responses.js';
+import { startResponse, writeResponse } from './write-response.js';
+import type { Route } from '../core/routes.js';
+import type { Router } from '../core/router.js';
 import type { InFlightRequests } from './server.js';
 
 /** What the request path needs from the project instance, built once by `init()`. */

@@ -4,10 +4,17 @@
  * per event, built when a handler is registered, so the request path only
  * reads an array (and skips the await entirely when it is empty).
  */
-import type { Backendts } from './backendts.js';
+import type { Backendts } from '../backendts.js';
 import type { Request } from './request.js';
 import type { HttpResponse } from './responses.js';
-import type { ListeningAddress } from './server.js';
+
+/** Where a server listens. */
+export interface ListeningAddress {
+  host: string;
+  port: number;
+  /** `http://host:port`, ready to print or fetch. */
+  url: string;
+}
 
 /**
  * What each event's handlers receive. Open to declaration merging, so a

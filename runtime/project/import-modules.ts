@@ -8,7 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { loadTypeScriptFor } from './load-typescript.js';
-import { importFile } from './project.js';
+import { importFile } from './apps.js';
 
 /** The outcome of importing one module. */
 export type ImportOutcome = { ok: true; exports: Record<string, unknown> } | { ok: false; error: unknown };

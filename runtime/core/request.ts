@@ -4,8 +4,8 @@
  * and the abort signal is made only when someone asks for it.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { Backendts } from './backendts.js';
-import { decodePath, parseCookies, parseQuery, splitUrl, type QueryValues } from './body.js';
+import type { Backendts } from '../backendts.js';
+import { decodePath, parseCookies, parseQuery, splitUrl, type QueryValues } from './url.js';
 import type { UrlVars } from './router.js';
 import type { Route } from './routes.js';
 
