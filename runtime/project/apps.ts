@@ -114,8 +114,10 @@ export function resolvePackageImport(specifier: string, fromDir: string): Packag
   } catch (error) {
     const { code, url, message } = error as { code?: unknown; url?: unknown; message?: unknown };
     const dir = installedPackageDir(specifier, fromDir);
-    // A target that is not there (`url`), or a package with no `exports` whose `main` is not.
-    const source = typeof url === 'string' ? resolveModuleFile(fileURLToPath(url)) : code === 'ERR_MODULE_NOT_FOUND' && dir ? legacyMainSource(dir) : undefined;
+    // A target that is not there (Node gives its `url`), or a package without `exports` whose `main` is not.
+    let source: string | undefined;
+    if (typeof url === 'string') source = resolveModuleFile(fileURLToPath(url));
+    else if (code === 'ERR_MODULE_NOT_FOUND' && dir !== undefined) source = legacyMainSource(dir);
     if (source !== undefined) return { file: realpathSync(source) };
     return { installed: dir !== undefined, reason: String(message ?? error) };
   }
