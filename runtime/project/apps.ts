@@ -3,10 +3,10 @@
  * runtime (to merge routes and hooks), codegen (to find model modules) and
  * the CLI, so all three see the same apps in the same order.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { moduleResolve } from 'import-meta-resolve';
 import { isApp, type App } from '../core/app.js';
 import { configList, type Config } from './config.js';
 import { BackendtsError } from '../core/errors.js';
@@ -81,51 +81,73 @@ function existsSyncDir(p: string): boolean {
   return existsSync(p) && statSync(p).isDirectory();
 }
 
+/** A package specifier resolved as Node's `import` resolves it: the file, or Node's reason why there is none. */
+export type PackageResolution = { file: string } | { file?: undefined; installed: boolean; reason: string };
+
 /**
- * Resolves a package specifier from `fromDir` the way Node's ESM loader
- * does, preferring the `import` condition; returns undefined when missing.
+ * The conditions Node's `import` matches in a package's `exports`: `node`,
+ * `import`, `module-sync` where Node can require ES modules (20.19+, 22.12+),
+ * and those the process was started with (`--conditions` / `-C`).
  */
-export function resolvePackage(specifier: string, fromDir: string): string | undefined {
-  const require = createRequire(path.join(fromDir, '__backendts_resolve__.js'));
+const IMPORT_CONDITIONS = new Set([
+  'node',
+  'import',
+  ...(process.features.require_module ? ['module-sync'] : []),
+  ...Array.from([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').matchAll(/(?:^|\s)(?:--conditions|-C)(?:=|\s+)([^\s=]+)/g), (match) => match[1]!),
+]);
+
+/**
+ * Resolves a package specifier from `fromDir` with Node's own ES module
+ * resolution (the import-meta-resolve package, Node's algorithm: Node's
+ * `import.meta.resolve` takes no folder to resolve from without a flag) and
+ * the conditions of Node's `import`, so the file is the one `import … from
+ * '<specifier>'` in that folder loads: the ES module build of a package that
+ * also ships CommonJS, never a second copy. Where Node finds no file, the one
+ * the TypeScript loader (tsx) takes counts: `./models.js` written for
+ * `models.ts`, an extension or `/index` left out.
+ */
+export function resolvePackageImport(specifier: string, fromDir: string): PackageResolution {
   try {
-    return require.resolve(specifier);
-  } catch {
-    // ESM-only packages export no `require` condition: read their package.json.
+    const url = moduleResolve(specifier, pathToFileURL(path.join(path.resolve(fromDir), path.sep)), IMPORT_CONDITIONS);
+    if (url.protocol === 'file:') return { file: fileURLToPath(url) };
+    return { installed: true, reason: `"${specifier}" resolves to ${url.href}, not a file` };
+  } catch (error) {
+    const { code, url, message } = error as { code?: unknown; url?: unknown; message?: unknown };
+    const dir = installedPackageDir(specifier, fromDir);
+    // A target that is not there (Node gives its `url`), or a package without `exports` whose `main` is not.
+    let source: string | undefined;
+    if (typeof url === 'string') source = resolveModuleFile(fileURLToPath(url));
+    else if (code === 'ERR_MODULE_NOT_FOUND' && dir !== undefined) source = legacyMainSource(dir);
+    if (source !== undefined) return { file: realpathSync(source) };
+    return { installed: dir !== undefined, reason: String(message ?? error) };
   }
-  const parts = specifier.startsWith('@') ? specifier.split('/').slice(0, 2) : specifier.split('/').slice(0, 1);
-  const name = parts.join('/');
-  const subpath = '.' + specifier.slice(name.length);
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    const pkgDir = path.join(dir, 'node_modules', name);
-    const pkgFile = path.join(pkgDir, 'package.json');
-    if (existsSync(pkgFile)) {
-      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: unknown; main?: string; module?: string };
-      const target = exportTarget(pkg.exports, subpath) ?? (subpath === '.' ? (pkg.module ?? pkg.main ?? 'index.js') : subpath);
-      return resolveModuleFile(path.join(pkgDir, target));
-    }
+}
+
+/** A package without `exports` whose `main` (or `index`) Node finds no file for: the source tsx takes (`index.ts`). */
+function legacyMainSource(dir: string): string | undefined {
+  const manifest = path.join(dir, 'package.json');
+  const { main, exports } = (existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')) : {}) as { main?: unknown; exports?: unknown };
+  if (exports !== undefined) return undefined;
+  return resolveModuleFile(path.join(dir, typeof main === 'string' ? main : 'index'));
+}
+
+/** {@link resolvePackageImport}'s file, or undefined when there is none. */
+export function resolvePackage(specifier: string, fromDir: string): string | undefined {
+  return resolvePackageImport(specifier, fromDir).file;
+}
+
+/**
+ * The real folder of the package a bare specifier names (`pkg` of `pkg/sub`,
+ * `@scope/pkg` of `@scope/pkg/sub`) in the nearest node_modules folder at or
+ * above `fromDir`, where Node looks it up.
+ */
+function installedPackageDir(specifier: string, fromDir: string): string | undefined {
+  const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  for (let dir = path.resolve(fromDir); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (existsSyncDir(candidate)) return realpathSync(candidate);
     if (path.dirname(dir) === dir) return undefined;
   }
-}
-
-function exportTarget(exportsField: unknown, subpath: string): string | undefined {
-  if (exportsField === undefined || exportsField === null) return undefined;
-  if (typeof exportsField === 'string') return subpath === '.' ? exportsField : undefined;
-  const map = exportsField as Record<string, unknown>;
-  const entry = Object.keys(map).some((key) => key.startsWith('.')) ? map[subpath] : subpath === '.' ? map : undefined;
-  return pickCondition(entry);
-}
-
-function pickCondition(entry: unknown): string | undefined {
-  if (typeof entry === 'string') return entry;
-  if (Array.isArray(entry)) return entry.map(pickCondition).find((item) => item !== undefined);
-  if (entry && typeof entry === 'object') {
-    const conditions = entry as Record<string, unknown>;
-    for (const key of ['import', 'node', 'default']) {
-      const found = pickCondition(conditions[key]);
-      if (found) return found;
-    }
-  }
-  return undefined;
 }
 
 /** Where an app entry's main module is; fails naming the entry when it is not on disk. */
@@ -146,18 +168,27 @@ export function locateApp(entry: string, projectDir: string, configFile: string)
       hint: 'add main.ts exporting `export const app = new App({ ... })`',
     });
   }
-  const resolved = resolvePackage(entry, projectDir);
-  if (!resolved) {
+  const resolved = resolvePackageImport(entry, projectDir);
+  if (resolved.file === undefined) {
+    if (resolved.installed) {
+      throw new BackendtsError(
+        'BT_APP_MISSING',
+        `app "${entry}" listed in ${configFile} [apps] active: the installed package gives no module to import: ${resolved.reason}`,
+        { hint: `check the package's "exports" (an "import" or "default" entry for "."), or reinstall it (npm install ${entry})` },
+      );
+    }
     throw new BackendtsError(
       'BT_APP_MISSING',
       `app "${entry}" listed in ${configFile} [apps] active is neither a folder of the project nor an installed package`,
       { hint: `create the folder ${asPath}, install the package (npm install ${entry}), or remove it from [apps] active` },
     );
   }
-  return { entry, dir: packageRoot(resolved), mainFile: resolved, isPackage: true };
+  const dir = installedPackageDir(entry, projectDir) ?? nearestPackageDir(resolved.file);
+  return { entry, dir, mainFile: resolved.file, isPackage: true };
 }
 
-function packageRoot(file: string): string {
+/** The folder of the package.json nearest above `file` (a package that imports itself by name). */
+function nearestPackageDir(file: string): string {
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
     if (path.dirname(dir) === dir) return path.dirname(file);
