@@ -241,10 +241,14 @@ export async function loadApps(projectDir: string, config: Config, configFile: s
   return loaded;
 }
 
-/** Resolves an app's model module entry to a file; package specifiers resolve from the app's folder. */
-export function resolveModelFile(loaded: Pick<LoadedApp, 'dir' | 'entry'>, modelPath: string): string | undefined {
+/**
+ * Resolves an app's model module entry: a path relative to the app folder,
+ * or a package specifier resolved from the app's folder as its `import` would.
+ */
+export function resolveModelFile(loaded: Pick<LoadedApp, 'dir' | 'entry'>, modelPath: string): PackageResolution {
   if (modelPath.startsWith('.') || modelPath.startsWith('/')) {
-    return resolveModuleFile(path.resolve(loaded.dir, modelPath));
+    const file = resolveModuleFile(path.resolve(loaded.dir, modelPath));
+    return file === undefined ? { installed: false, reason: 'no such file' } : { file };
   }
-  return resolvePackage(modelPath, loaded.dir);
+  return resolvePackageImport(modelPath, loaded.dir);
 }

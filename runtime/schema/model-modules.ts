@@ -50,15 +50,23 @@ export function resolveModelModules(projectDir: string, apps: readonly LoadedApp
           { hint: "each models entry is a path relative to the app folder ('./db/models') or a package specifier" },
         );
       }
-      const file = resolveModelFile(app, modelPath);
-      if (file === undefined) {
+      const resolved = resolveModelFile(app, modelPath);
+      if (resolved.file === undefined) {
+        const isPath = modelPath.startsWith('.') || modelPath.startsWith('/');
         throw new BackendtsError(
           'BT_MODELS_MISSING',
           `app "${app.name}": models entry "${modelPath}" in ${mainFile} resolves to no file` +
-            (modelPath.startsWith('.') ? ` (looked for ${displayPath(projectDir, path.resolve(app.dir, modelPath))}.ts, .js, …)` : ''),
-          { hint: 'fix the path (relative to the app folder) or create the module' },
+            (isPath
+              ? ` (looked for ${displayPath(projectDir, path.resolve(app.dir, modelPath))}.ts, .js, …)`
+              : `: ${resolved.reason}`),
+          {
+            hint: isPath
+              ? 'fix the path (relative to the app folder) or create the module'
+              : `install the package that exports it (npm install), or fix the specifier or the package's "exports"`,
+          },
         );
       }
+      const file = resolved.file;
       const owner = owners.get(file);
       if (owner) {
         const who = owner.app === app ? 'twice' : `by both app "${owner.app.name}" and app "${app.name}"`;
@@ -96,3 +104,4 @@ export async function importModelModules(projectDir: string, modules: readonly M
     return { ...module, exports: outcome.exports };
   });
 }
+

@@ -47,6 +47,11 @@ const cases: Case[] = [
     mentions: ['app "accounts"', '"./db/modelz"', 'apps/accounts/main.ts', 'apps/accounts/db/modelz.ts'],
   },
   {
+    fixture: 'models-package-missing',
+    code: 'BT_MODELS_MISSING',
+    mentions: ['app "accounts"', '"backendts-models-not-installed/tables"', "Cannot find package 'backendts-models-not-installed'"],
+  },
+  {
     fixture: 'export-name-clash',
     code: 'BT_EXPORT_NAME_CLASH',
     mentions: ['app "accounts" exports two different objects named "users"', 'apps/accounts/db/users.ts', 'apps/accounts/db/admins.ts'],
