@@ -43,7 +43,7 @@ describe('apps installed as packages', { timeout: 120_000 }, () => {
     const installed = realpathSync(path.join(projectDir, 'node_modules'));
     expect(apps.map((app) => [app.name, app.isPackage, app.dir, app.mainFile])).toEqual([
       ['dual', true, `${installed}/dual-app`, `${installed}/dual-app/esm/index.js`],
-      ['notes', true, `${installed}/import-only-app`, `${installed}/import-only-app/dist/index.js`],
+      ['notes', true, `${installed}/import-only-app`, `${installed}/import-only-app/lib/index.js`],
       ['blog', false, `${projectDir}/apps/blog`, `${projectDir}/apps/blog/main.ts`],
     ]);
   });
@@ -65,7 +65,7 @@ describe('apps installed as packages', { timeout: 120_000 }, () => {
     const installed = realpathSync(path.join(projectDir, 'node_modules'));
     expect(collected.entries.map((entry) => [entry.app, entry.name, entry.file])).toEqual([
       ['dual', 'authors', `${installed}/dual-app/esm/models.js`],
-      ['notes', 'notes', `${installed}/import-only-app/dist/db/models.js`],
+      ['notes', 'notes', `${installed}/import-only-app/lib/db/models.js`],
       ['blog', 'posts', `${projectDir}/apps/blog/db/models.ts`],
     ]);
   });
