@@ -1,9 +1,11 @@
 /**
  * A project compiled to JavaScript runs with no TypeScript loader: the
- * runtime and the CLI register tsx only to import a `.ts` file. Each case
+ * runtime and the CLI register tsx only to import a `.ts` file: it starts,
+ * runs codegen and serves through `backendts run`. Each case
  * runs plain Node with a hook that fails any import of tsx.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,6 +67,32 @@ describe('a project compiled to JavaScript', () => {
     const dir = install(path.join(FIXTURES, 'compiled'), 'compiled-codegen');
     const stdout = await nodeWithoutTsx(dir, [path.join(pkg.dir, 'dist/cli/main.js'), 'codegen']);
     expect(stdout).toContain('collected 1 object from 1 app');
+  });
+
+  test('serves through backendts run, on PostgreSQL, without importing tsx, and stops on SIGTERM', async () => {
+    const dir = install(path.join(FIXTURES, 'compiled'), 'compiled-run');
+    const env = { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' };
+    const child = spawn(process.execPath, ['--import', noTsx, path.join(pkg.dir, 'dist/cli/main.js'), 'run', '--port', '0'], { cwd: dir, env });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, 'exit');
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', () => {
+          const match = /listening on (http:\/\/\S+)/.exec(output);
+          if (match) resolve(match[1]!);
+        });
+        void exited.then(() => reject(new Error(`run exited before listening:\n${output}`)));
+      });
+      const response = await fetch(`${url}/hello`);
+      expect(await response.text()).toBe('hello');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await exited;
+    expect(code, output).toBe(0);
+    expect(output).not.toMatch(/TypeScript loader/);
   });
 
   test('a TypeScript project does import tsx (the check above sees it)', async () => {
