@@ -10,7 +10,7 @@ routes.get('/hello-world', () => new TextResponse('Hello World!'));
 
 routes.get('/users/<id:int>', async (request) => {
   const db = request.app.context.db_session();
-  const [user] = await db.select().from(users).where(eq(users.id, request.urlVars.id as number));
+  const [user] = await db.select().from(users).where(eq(users.id, request.urlVars.id));
   if (!user) throw new ExceptionResponse('not_found');
   return new JsonResponse(user);
 });
