@@ -49,12 +49,12 @@ export async function run(project: ProjectContext, options: RunOptions, output: 
   }
   const watched = watchedServer();
   const watchedSide = watched && (await import('../watch/watched-server.js'));
-  const modelsFingerprint = watchedSide && (await watchedSide.prepareWatchedServer(project, watched.previousModels, output));
+  const models = watchedSide && (await watchedSide.prepareWatchedServer(project, watched, output));
   const bp = await loadMainModule(project.projectDir);
   requireActiveApps(bp.config, bp.configFile);
   const listening = await bp.listen({ ...(host !== undefined && { host }), ...(port !== undefined && { port }) });
   if (cluster.isWorker) stopOnPrimaryRequest();
-  else if (watchedSide) watchedSide.reportToSupervisor(bp, listening, modelsFingerprint!);
+  else if (watchedSide) watchedSide.reportToSupervisor(bp, listening, models!);
   else output.info(`listening on ${listening.url} (Ctrl+C to stop)`);
 }
 

@@ -10,28 +10,34 @@
  * changed: the user is told what to run.
  */
 import { BackendtsError, formatError } from '../../runtime/core/errors.js';
+import type { Config } from '../../runtime/project/config.js';
 import { readDatabaseSettings } from '../../runtime/db/settings.js';
-import type { CollectedSchema } from '../../codegen/collect.js';
 import { hasMigrations } from '../migrations/folder.js';
 import type { Output } from '../output.js';
 import type { ProjectContext } from '../prepare.js';
 
-/** Follows a change of the models before the server starts; never throws for a refused or failed push (the server starts anyway). */
-export async function applySchemaChange(project: ProjectContext, collected: CollectedSchema, output: Output): Promise<void> {
-  if (hasMigrations(project.projectDir)) {
-    output.info('models changed: the project has migrations/, so --watch changes no database; run backendts makemigrations, then backendts migrate');
-    return;
+/** What a change of the models leads to: create_db on the embedded database, or a line telling the user what to run. */
+export function schemaChangeAction(projectDir: string, config: Config, configFile: string): { push: true } | { push: false; message: string } {
+  if (hasMigrations(projectDir)) {
+    return { push: false, message: 'models changed: the project has migrations/, so --watch changes no database; run backendts makemigrations, then backendts migrate' };
   }
-  const settings = readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile });
-  if (settings.target.driver === 'postgres') {
-    output.info(`models changed: --watch does not change the PostgreSQL database "${settings.target.name}"; run backendts create_db to apply them`);
+  const { target } = readDatabaseSettings(config, { projectDir, configFile });
+  if (target.driver === 'postgres') {
+    return { push: false, message: `models changed: --watch does not change the PostgreSQL database "${target.name}"; run backendts create_db to apply them` };
+  }
+  return { push: true };
+}
+
+/** Follows a change of the models before the server starts; never throws for a refused or failed push (the server starts anyway). */
+export async function applySchemaChange(project: ProjectContext, config: Config, configFile: string, output: Output): Promise<void> {
+  const action = schemaChangeAction(project.projectDir, config, configFile);
+  if (!action.push) {
+    output.info(action.message);
     return;
   }
   const applied: string[] = [];
   let code: number;
   try {
-    const { preloadDrizzleKit } = await import('../create-db/plan.js');
-    await preloadDrizzleKit();
     const { createDb } = await import('../commands/create-db.js');
     code = await createDb(project, {}, statementsOnly(output, applied));
   } catch (error) {

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { typeScriptLoaderImport } from '../../runtime/project/load-typescript.js';
 import type { Output } from '../output.js';
-import { isListeningMessage, STOP_MESSAGE, WATCH_MODELS_ENV_VAR, type ListeningMessage } from './protocol.js';
+import { isListeningMessage, STOP_MESSAGE, WATCH_ENV_VAR, type ListeningMessage, type WatchedStart } from './protocol.js';
 
 /** How long a child asked to stop may take before it is killed, in ms. */
 const STOP_GRACE_MS = 10_000;
@@ -32,14 +32,14 @@ export interface ServerProcess {
   kill(): void;
 }
 
-/** Forks `backendts <args>` as a server child; `previousModels` is the schema the previous server ran with. */
-export function startServerProcess(args: readonly string[], previousModels: string | undefined, output: Output): ServerProcess {
+/** Forks `backendts <args>` as a server child, telling it what the previous server ran with. */
+export function startServerProcess(args: readonly string[], watched: WatchedStart, output: Output): ServerProcess {
   const self = fileURLToPath(import.meta.url);
   const fromSource = self.endsWith('.ts');
   const entry = path.join(path.dirname(self), '..', `main${fromSource ? '.ts' : '.js'}`);
   const child = fork(entry, [...args], {
     execArgv: fromSource ? ['--import', typeScriptLoaderImport()] : [],
-    env: { ...process.env, [WATCH_MODELS_ENV_VAR]: previousModels ?? '' },
+    env: { ...process.env, [WATCH_ENV_VAR]: JSON.stringify(watched) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,
   });

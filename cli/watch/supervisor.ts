@@ -27,6 +27,8 @@ export function superviseServer(project: ProjectContext, options: WatchedRunOpti
   const { projectDir } = project;
   let server: ServerProcess | undefined;
   let modelsFingerprint: string | undefined;
+  // The previous server's model modules; undefined until one started.
+  let modelFiles: ReadonlySet<string> | undefined;
   let url: string | undefined;
   // `--port 0` picks a free port once: later servers keep it, so the address stays the same.
   let port = options.port;
@@ -39,17 +41,20 @@ export function superviseServer(project: ProjectContext, options: WatchedRunOpti
     server = undefined;
     await previous?.stop();
     if (stopping) return;
-    const current = startServerProcess(childArgs(project, { ...options, port }), modelsFingerprint, output);
+    const modelsEdited = modelsFingerprint !== undefined && (modelFiles === undefined || changed.some((file) => modelFiles!.has(file)));
+    const current = startServerProcess(childArgs(project, { ...options, port }), { previousModels: modelsFingerprint, modelsEdited }, output);
     server = current;
     const start = await current.started;
     if (stopping || server !== current) return;
     if ('exitCode' in start) {
       server = undefined;
+      modelFiles = undefined;
       output.error(`the server did not start${cause ? ` (${cause})` : ''}: waiting for a change to restart`);
       return;
     }
     const { listening } = start;
     modelsFingerprint = listening.modelsFingerprint;
+    modelFiles = new Set(listening.modelFiles);
     if (options.port === 0) port = listening.port;
     const moved = listening.url !== url ? `: listening on ${listening.url}` : '';
     url = listening.url;
