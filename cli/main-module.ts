@@ -9,6 +9,7 @@ export interface ServableProject {
   readonly config: Config;
   readonly configFile: string;
   listen(options: { host?: string; port?: number }): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
 }
 
 /** Imports `<project>/main.ts` (or main.js, …) and returns its `bp` export; fails naming the file. */

@@ -137,8 +137,13 @@ function defineCommands(io: CliIo, noRename: boolean): ReturnType<typeof cac> {
     .option('--host <host>', 'Address to listen on (default: [networking] host, else 127.0.0.1)')
     .option('--port <port>', 'Port to listen on (default: [networking] port, else 8000)')
     .option('--workers <n>', 'Number of processes serving the same port (node:cluster)')
+    .option('--watch', 'Restart on a change to the project\'s modules or config (codegen, and the embedded database\'s additive changes, included)')
     .action(action(async (options) =>
-      (await import('./commands/run.js')).run(await prepare(options), { host: options.host, port: options.port, workers: options.workers }, output())));
+      (await import('./commands/run.js')).run(
+        await prepare(options),
+        { host: options.host, port: options.port, workers: options.workers, watch: Boolean(options.watch), debug: Boolean(options.debug) },
+        output(),
+      )));
 
   cli
     .command('create_project', 'Create a new project: main.ts, config.ini, one app')

@@ -4,13 +4,13 @@
  * process, because a changed ES module cannot be re-imported in place.
  */
 import { fork } from 'node:child_process';
-import { existsSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../runtime/project/config.js';
 import { BackendtsError } from '../runtime/core/errors.js';
 import { activeAppEntries, locateApp, MODULE_EXTENSIONS } from '../runtime/project/apps.js';
 import { GENERATED_DIR } from './emit.js';
+import { watchFiles } from './watch-files.js';
 import { typeScriptLoaderImport } from '../runtime/project/load-typescript.js';
 import type { CollectedEntrySummary, WatchMessage } from './watch-message.js';
 import type { GeneratedFile } from './generate.js';
@@ -53,77 +53,35 @@ const WATCHED_EXTENSIONS = new Set(MODULE_EXTENSIONS);
 /** Watches a project's app folders and config, regenerating `.backendts/` on change. */
 export function watchProject(options: WatchProjectOptions): ProjectWatcher {
   const projectDir = path.resolve(options.projectDir);
-  const debounceMs = options.debounceMs ?? 100;
-  const watchers = new Map<string, FSWatcher>();
   let closed = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pending = new Set<string>();
-  let running: Promise<void> | undefined;
-  let rerun = false;
 
-  const schedule = (file: string) => {
-    if (closed) return;
-    pending.add(file);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(start, debounceMs);
-  };
-
-  const start = () => {
-    timer = undefined;
-    if (closed) return;
-    if (running) {
-      rerun = true;
-      return;
-    }
-    const changed = [...pending].sort();
-    pending = new Set();
-    running = runGeneration(projectDir, options.env).then((message) => {
+  const files = watchFiles({
+    debounceMs: options.debounceMs,
+    isRelevant: (file) => isRelevant(projectDir, file),
+    async onChanges(changed) {
+      const message = await runGeneration(projectDir, options.env);
       if (closed) return;
       if (message.ok) options.onChange?.({ files: message.files, hash: message.hash, entries: message.entries, changed });
       else options.onError?.(toError(message.error), changed);
       syncWatchers();
-    }).finally(() => {
-      running = undefined;
-      if (rerun && !closed) {
-        rerun = false;
-        start();
-      }
-    });
-  };
-
-  const watchFolder = (dir: string, recursive: boolean) => {
-    if (watchers.has(dir) || !existsSync(dir)) return;
-    const watcher = watch(dir, { recursive }, (_event, name) => {
-      if (name === null) return;
-      const file = path.join(dir, name.toString());
-      if (isRelevant(projectDir, file)) schedule(file);
-    });
-    watcher.on('error', () => watchers.delete(dir));
-    watchers.set(dir, watcher);
-  };
+    },
+  });
 
   // Watches the project folder itself (config files, new app folders) and every app folder in depth.
   const syncWatchers = () => {
-    watchFolder(projectDir, false);
-    for (const dir of appFolders(projectDir, options.env)) watchFolder(dir, true);
+    files.add(projectDir, { tree: false });
+    for (const dir of appFolders(projectDir, options.env)) files.add(dir, { tree: true });
   };
 
   syncWatchers();
-  if (options.initial ?? true) start();
+  if (options.initial ?? true) files.trigger();
 
   return {
     async close() {
       closed = true;
-      if (timer) clearTimeout(timer);
-      for (const watcher of watchers.values()) watcher.close();
-      watchers.clear();
-      await running;
+      await files.close();
     },
-    async idle() {
-      while (running || timer) {
-        await (running ?? new Promise((resolve) => setTimeout(resolve, debounceMs)));
-      }
-    },
+    idle: () => files.idle(),
   };
 }
 

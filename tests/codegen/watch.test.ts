@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { watchProject, type ProjectWatcher, type WatchGeneration } from '../../codegen/index.js';
@@ -78,5 +78,23 @@ describe('watchProject', () => {
     if (!('generation' in recovered)) throw recovered.error;
     expect(recovered.generation.entries.map((entry) => entry.name)).not.toContain('coupons');
     expect(schema()).not.toContain('coupons');
+  });
+
+  test('regenerates after each save that replaces the file by a rename, as editors save', async () => {
+    const good = readFileSync(models(), 'utf8');
+    const saveByRename = (content: string) => {
+      const temporary = path.join(path.dirname(models()), '.models.ts.swp');
+      writeFileSync(temporary, content);
+      renameSync(temporary, models());
+    };
+    for (const table of ['coupons', 'vouchers']) {
+      saveByRename(`${good}\nexport const ${table} = pgTable('${table}', { code: varchar('code', { length: 20 }).primaryKey() });\n`);
+      const event = await nextEvent();
+      if (!('generation' in event)) throw event.error;
+      expect(event.generation.changed).toEqual([models()]);
+      expect(schema()).toContain(`  ${table},\n`);
+    }
+    saveByRename(good);
+    await nextEvent();
   });
 });
