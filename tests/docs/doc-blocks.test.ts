@@ -19,8 +19,8 @@ import { typeErrors, writeBlockProject } from './support/ts-blocks.js';
 const SKIPPED = 7;
 
 /**
- * A document with a wrong name in each kind of block, checked with the
- * real ones: the checks must find exactly these mistakes.
+ * A document with a wrong name in each kind of block (and a wrong value),
+ * checked with the real ones: the checks must find exactly these mistakes.
  */
 const WRONG = blocksOf(
   'wrong-names.md',
@@ -39,6 +39,10 @@ const WRONG = blocksOf(
     '```sh',
     'backendts run --prot 8000',
     'backendts create_dbb',
+    '```',
+    '```ini',
+    '[networking]',
+    'port = eighty',
     '```',
   ].join('\n'),
 );
@@ -74,7 +78,10 @@ describe('the code blocks of the docs', () => {
     const ini = checked(['ini']);
     expect(ini.length).toBeGreaterThan(5);
     expect(ini.map(iniProblem).filter(Boolean)).toEqual([]);
-    expect(WRONG.filter((block) => block.language === 'ini').map(iniProblem)).toEqual(['wrong-names.md:10: [networking] has no setting "prot"']);
+    expect(WRONG.filter((block) => block.language === 'ini').map(iniProblem)).toEqual([
+      'wrong-names.md:10: [networking] has no setting "prot"',
+      'wrong-names.md [networking] port: "eighty" is not a port number',
+    ]);
   });
 
   it('run existing commands with existing flags: every backendts line of ```sh and ```bash blocks', () => {
