@@ -3,8 +3,9 @@
  * drift from the code (tests/docs/support/blocks.ts says how a block asks
  * for its check): ```ts blocks type-check in one program as files of a new
  * project, ```ini blocks are read by the framework's config parser and
- * validators, ```sh / ```bash blocks use only existing `backendts`
- * commands and flags, ```json blocks parse. A block left unchecked is marked
+ * validators, ```sh / ```bash blocks (and the commands of ```text
+ * transcripts) use only existing `backendts` commands and flags, ```json
+ * blocks parse. A block left unchecked is marked
  * so, and counted here.
  */
 import { rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { shellProblems } from './support/sh-blocks.js';
 import { typeErrors, writeBlockProject } from './support/ts-blocks.js';
 
 /** Blocks marked `<!-- check: skip: why -->`: changing this number is a decision, seen in review. */
-const SKIPPED = 6;
+const SKIPPED = 7;
 
 /**
  * A document with a wrong name in each kind of block (and a wrong value),
@@ -43,6 +44,10 @@ const WRONG = blocksOf(
     '```ini',
     '[networking]',
     'port = eighty',
+    '```',
+    '```text',
+    '$ backendts showmigration',
+    'backendts is not typed here: --not-a-flag',
     '```',
   ].join('\n'),
 );
@@ -84,14 +89,15 @@ describe('the code blocks of the docs', () => {
     ]);
   });
 
-  it('run existing commands with existing flags: every backendts line of ```sh and ```bash blocks', () => {
-    const sh = checked(['sh', 'bash']);
+  it('run existing commands with existing flags: every backendts line of ```sh and ```bash blocks and ```text transcripts', () => {
+    const sh = checked(['sh', 'bash', 'text']);
     const results = sh.map(shellProblems);
     expect(results.flatMap((result) => result.problems)).toEqual([]);
-    expect(results.reduce((sum, result) => sum + result.invocations, 0)).toBeGreaterThan(20);
-    expect(WRONG.filter((block) => block.language === 'sh').flatMap((block) => shellProblems(block).problems)).toEqual([
+    expect(results.reduce((sum, result) => sum + result.invocations, 0)).toBeGreaterThan(40);
+    expect(WRONG.filter((block) => ['sh', 'text'].includes(block.language)).flatMap((block) => shellProblems(block).problems)).toEqual([
       expect.stringMatching(/^wrong-names\.md:13 run has no flag --prot/),
       expect.stringMatching(/^wrong-names\.md:14 unknown command "create_dbb"/),
+      expect.stringMatching(/^wrong-names\.md:21 unknown command "showmigration"/),
     ]);
   });
 

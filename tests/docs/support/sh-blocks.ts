@@ -1,5 +1,6 @@
 /**
- * Checks the `backendts` command lines of ```sh / ```bash blocks against the
+ * Checks the `backendts` command lines of ```sh / ```bash blocks (and those
+ * typed at a `$ ` prompt in ```text transcripts) against the
  * CLI's own definitions (cli/wiring.ts): each command must exist, and each
  * flag must be one of that command's or a global one. A command is
  * `backendts ...`, `npx backendts ...` or `node <path>/dist/cli/main.js ...`;
@@ -59,11 +60,16 @@ function flagProblems(words: string[], known: string[], command?: string): strin
   return `${command ?? 'backendts'} has no flag ${unknown.join(', ')} (flags: ${known.join(', ')})`;
 }
 
-/** Problems of the block's backendts command lines, each at its document line; and how many lines ran backendts. */
+/**
+ * Problems of the block's backendts command lines, each at its document
+ * line; and how many lines ran backendts. In a ```text block (a terminal
+ * transcript) only the lines typed after a `$ ` prompt are commands.
+ */
 export function shellProblems(block: DocBlock): { problems: string[]; invocations: number } {
   const problems: string[] = [];
   let invocations = 0;
-  for (const { text, line } of commandLines(block.source)) {
+  const typed = block.language === 'text' ? (line: string) => (line.startsWith('$ ') ? line.slice(2) : '') : (line: string) => line;
+  for (const { text, line } of commandLines(block.source.split('\n').map(typed).join('\n'))) {
     for (const words of backendtsInvocations(text)) {
       invocations++;
       const problem = invocationProblem(words);
