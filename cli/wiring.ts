@@ -177,7 +177,30 @@ function defineCommands(io: CliIo, noRename: boolean): ReturnType<typeof cac> {
 function closestFlag(cli: ReturnType<typeof cac>, message: string): string | undefined {
   const unknown = /Unknown option (-{1,2}[^\s]+)/.exec(message)?.[1];
   if (unknown === undefined) return undefined;
-  const options = [...(cli.matchedCommand?.options ?? []), ...cli.globalCommand.options];
-  const flags = options.flatMap((option) => option.rawName.match(/--[\w-]+/g) ?? []);
-  return closestName(unknown, flags);
+  return closestName(unknown, flagsOf([...(cli.matchedCommand?.options ?? []), ...cli.globalCommand.options]));
+}
+
+/** The long flags (`--port`) of cac options. */
+function flagsOf(options: readonly { rawName: string }[]): string[] {
+  return options.flatMap((option) => option.rawName.match(/--[\w-]+/g) ?? []);
+}
+
+/** A command as declared here: its name, aliases and long flags. */
+export interface CommandDefinition {
+  name: string;
+  aliases: string[];
+  flags: string[];
+}
+
+/** Every command and the flags every command takes (`--project`, `--help`...), as this file declares them. */
+export function commandDefinitions(): { commands: CommandDefinition[]; globalFlags: string[] } {
+  const quiet: OutputStream = { write: () => true };
+  const cli = defineCommands({ cwd: process.cwd(), stdout: quiet, stderr: quiet }, false);
+  const commands = cli.commands.map((command) => ({
+    name: command.name,
+    aliases: [...command.aliasNames],
+    // runBackendts takes --no-rename out before cac sees it.
+    flags: [...flagsOf(command.options), ...(command.name === 'makemigrations' ? ['--no-rename'] : [])],
+  }));
+  return { commands, globalFlags: flagsOf(cli.globalCommand.options) };
 }

@@ -12,6 +12,7 @@ const SLOWEST = [
   'tests/cli/create-db-pglite.test.ts',
   'tests/e2e/example.test.ts',
   'tests/e2e/scaffold.test.ts',
+  'tests/e2e/example-tests.test.ts',
   'tests/cli/create-db-casing.test.ts',
   'tests/db/pglite-lock.test.ts',
   'tests/cli/migrations-pglite.test.ts',

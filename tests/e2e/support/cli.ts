@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { finished, repoRoot, runCli, spawnCli, type CliOptions, type CliResult } from '../../support/cli.js';
+import { cliEnv, finished, repoRoot, runCli, spawnCli, type CliOptions, type CliResult } from '../../support/cli.js';
 
 export { assertBuilt, repoRoot, runCli, type CliOptions, type CliResult } from '../../support/cli.js';
 
@@ -24,6 +24,17 @@ export async function runCliOk(args: string[], options: CliOptions): Promise<Cli
 export function typeCheck(projectDir: string): Promise<CliResult> {
   const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc');
   return finished(spawn(process.execPath, [tsc, '-p', projectDir, '--noEmit'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/**
+ * Runs a project's own tests as its user would (`npx vitest run` in the
+ * project folder, with this checkout's vitest), outside this test runner's
+ * environment.
+ */
+export function runProjectTests(options: CliOptions & { args?: string[] }): Promise<CliResult> {
+  const vitest = path.join(repoRoot, 'node_modules/vitest/vitest.mjs');
+  const child = spawn(process.execPath, [vitest, 'run', ...(options.args ?? [])], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return finished(child);
 }
 
 /** A free TCP port on 127.0.0.1, for `run --port`. */
