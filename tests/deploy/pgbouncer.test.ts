@@ -17,7 +17,7 @@ import { copyFixture, removeDir, runCli, show } from '../cli/support/cli.js';
 import { copyMigrationsProject, V1, writeVersion } from '../cli/support/migrations.js';
 import { databaseExists, dropDatabase, queryPostgres, uniqueDatabaseName } from '../cli/support/postgres.js';
 import { call, countNotes, createTestDatabase, databaseSection, serveShop, shopProject, tag, type Shop, type TestDatabase } from '../db/support.js';
-import { pgbouncerMissing, startPgbouncer, type Pgbouncer } from './support/pgbouncer.js';
+import { pgbouncerMissing, startPgbouncer, type Pgbouncer } from '../../tools/postgres/pgbouncer.js';
 
 const missing = pgbouncerMissing();
 

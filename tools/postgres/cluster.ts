@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import type { ConfigSection } from '../../../runtime/project/config.js';
+import type { ConfigSection } from '../../runtime/project/config.js';
 
 const run = promisify(execFile);
 
