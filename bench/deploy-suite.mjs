@@ -13,6 +13,7 @@ import postgres from 'postgres';
 import { BACKENDTS_CLI, CONTENDERS, contenderEnv } from './lib/contenders.mjs';
 import { createDatabase, databaseUrl, dropDatabase, seedPostgres, uniqueName } from './lib/postgres.mjs';
 import { measureInTurns } from './lib/rounds.mjs';
+import { processCpuSeconds } from './lib/server-process.mjs';
 
 /** The routes the suite measures: the two that touch the database. */
 export const DEPLOY_ROUTES = ['users-read', 'users-write'];
@@ -118,7 +119,7 @@ export async function runDeploySuite(options) {
     const contenders = [
       setup('direct', directUrl, {}, { resetUrl: directUrl }),
       setup('direct-unprepared', directUrl, { BENCH_PREPARE: 'false' }, { resetUrl: directUrl }),
-      setup('pgbouncer', bouncer.url(dbName), { BENCH_PREPARE: 'false' }, { resetUrl: directUrl }),
+      setup('pgbouncer', bouncer.url(dbName), { BENCH_PREPARE: 'false' }, { resetUrl: directUrl, proxyCpuSeconds: () => processCpuSeconds(bouncer.pid) }),
       setup('primary', primaryUrl, { BENCH_READ_ONLY: 'true' }, { resetUrl: primaryUrl }),
       setup('replica', primaryUrl, { BENCH_READ_ONLY: 'true', BENCH_REPLICAS: `127.0.0.1:${replica.port}` }, { resetUrl: primaryUrl, readBackWait: REPLICA_READ_BACK_WAIT_MS }),
     ].filter((contender) => (contender.routes ?? routes).some((route) => routes.includes(route)));

@@ -163,19 +163,20 @@ export function renderDeploy({ results, pgbouncer, replicaTransactions }, option
       'The primary and its replica are a throwaway cluster and a `pg_basebackup -R` copy of it on this machine, started by the suite ' +
       '(fsync and synchronous_commit off, as in the tests): compare the replica with that primary, not with the benchmark\'s PostgreSQL. ' +
       'On both, users-read is a read-only route (`db: { transaction: \'read-only\' }`); with `[database] replicas` it runs on the replica. ' +
-      `The replica committed ${replicaTransactions} transactions in the bench database during the run. ` +
+      (Object.values(results).some((bySetup) => 'replica' in bySetup) ? `The replica committed ${replicaTransactions} transactions in the bench database during the run. ` : '') +
+      'Server CPU is the backendts process\'s, PgBouncer CPU its own process\'s, each over the measured run divided by the requests served. ' +
       '"÷ direct" divides each row by the direct connection to the same server (req/s: below 1 is slower; p99: above 1 is a longer tail).',
     '',
   ];
   for (const [route, bySetup] of Object.entries(results)) {
     lines.push(`### ${ROUTE_TITLES[route]}`, '');
-    lines.push('| setup | server | req/s | p99 (ms) | server CPU (µs/req) | RSS (MiB) | ÷ direct, req/s | ÷ direct, p99 | failed requests |');
-    lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    lines.push('| setup | server | req/s | p99 (ms) | server CPU (µs/req) | PgBouncer CPU (µs/req) | RSS (MiB) | ÷ direct, req/s | ÷ direct, p99 | failed requests |');
+    lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const [key, figures] of Object.entries(bySetup)) {
       const { label, server, baseline } = DEPLOY_SETUPS[key];
       const direct = bySetup[baseline];
       lines.push(
-        `| ${label} | ${server} | ${fixed(figures.rps, 0)} | ${fixed(figures.p99, 1)} | ${fixed(figures.cpu, 0)} | ${fixed(figures.rss, 0)} | ` +
+        `| ${label} | ${server} | ${fixed(figures.rps, 0)} | ${fixed(figures.p99, 1)} | ${fixed(figures.cpu, 0)} | ${figures.proxyCpu === undefined ? '' : fixed(figures.proxyCpu, 0)} | ${fixed(figures.rss, 0)} | ` +
           `${times(ratio(figures.rps, direct?.rps))} | ${times(ratio(figures.p99, direct?.p99))} | ${figures.errors} |`,
       );
     }

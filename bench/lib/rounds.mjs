@@ -37,6 +37,7 @@ const log = (line) => process.stderr.write(`${line}\n`);
  * @property {string} [resetUrl] the PostgreSQL database its writes go to, reset after its users-write run
  * @property {string[]} [routes] the routes it is loaded on (default: all of the run's)
  * @property {number} [readBackWait] ms the check waits for a write to become readable (reads on a replica lag)
+ * @property {() => number} [proxyCpuSeconds] CPU seconds so far of a process between it and PostgreSQL (PgBouncer), counted apart
  */
 
 /** Starts every contender on a port of its own and checks its answers; a map of key → { server, port }. */
@@ -60,7 +61,7 @@ async function startAll(contenders) {
 
 /**
  * Measures `routes` on `contenders` (see {@link Contender}) for `rounds`
- * rounds; resolves to `{ [route]: { [key]: { rps, p99, rss, cpu, errors, samples } } }`
+ * rounds; resolves to `{ [route]: { [key]: { rps, p99, rss, cpu, proxyCpu, errors, samples } } }`
  * with medians, a route a contender does not take left out of its row.
  */
 export async function measureInTurns({ suite, contenders, routes, rounds, duration, warmup, connections }) {
@@ -69,7 +70,7 @@ export async function measureInTurns({ suite, contenders, routes, rounds, durati
   for (const route of routes) {
     samples[route] = {};
     for (const contender of contenders) {
-      if (takes(contender, route)) samples[route][contender.key] = { rps: [], p99: [], rss: [], cpu: [], errors: 0 };
+      if (takes(contender, route)) samples[route][contender.key] = { rps: [], p99: [], rss: [], cpu: [], proxyCpu: [], errors: 0 };
     }
   }
   for (let round = 0; round < rounds; round++) {
@@ -83,17 +84,25 @@ export async function measureInTurns({ suite, contenders, routes, rounds, durati
         const order = contenders.map((_, index) => contenders[(index + round) % contenders.length]).filter((contender) => takes(contender, route));
         for (const contender of order) {
           const { server, port } = servers.get(contender.key);
+          const proxyCpu = contender.proxyCpuSeconds ?? (() => 0);
           let cpuBefore = 0;
-          const result = await loadRoute({ port, route, connections, warmup, duration, onMeasure: () => (cpuBefore = server.cpuSeconds()) });
-          const cpuPerRequest = ((server.cpuSeconds() - cpuBefore) / Math.max(result.total, 1)) * 1e6;
+          let proxyBefore = 0;
+          const onMeasure = () => {
+            cpuBefore = server.cpuSeconds();
+            proxyBefore = proxyCpu();
+          };
+          const result = await loadRoute({ port, route, connections, warmup, duration, onMeasure });
+          const perRequest = (seconds) => (seconds / Math.max(result.total, 1)) * 1e6;
+          const cpuPerRequest = perRequest(server.cpuSeconds() - cpuBefore);
           const sample = samples[route][contender.key];
           sample.cpu.push(cpuPerRequest);
+          if (contender.proxyCpuSeconds) sample.proxyCpu.push(perRequest(proxyCpu() - proxyBefore));
           sample.rps.push(result.requestsPerSecond);
           sample.p99.push(result.p99);
           sample.rss.push(server.rssMiB());
           sample.errors += result.errors + result.timeouts + result.non2xx;
           log(`  ${route}, ${contender.label}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99} ms, ` +
-            `${Math.round(cpuPerRequest)} µs CPU/req, RSS ${Math.round(server.rssMiB())} MiB` +
+            `${Math.round(cpuPerRequest)} µs CPU/req${contender.proxyCpuSeconds ? ` (+ ${Math.round(sample.proxyCpu.at(-1))} in PgBouncer)` : ''}, RSS ${Math.round(server.rssMiB())} MiB` +
             `${result.errors + result.non2xx ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ''}`);
           // Contenders write to the same tables: start the next from the seeded rows.
           if (route === 'users-write' && contender.resetUrl) await resetPostgres(contender.resetUrl);
@@ -107,7 +116,7 @@ export async function measureInTurns({ suite, contenders, routes, rounds, durati
   for (const route of routes) {
     results[route] = {};
     for (const [key, sample] of Object.entries(samples[route])) {
-      results[route][key] = { rps: median(sample.rps), p99: median(sample.p99), rss: median(sample.rss), cpu: median(sample.cpu), errors: sample.errors, samples: sample };
+      results[route][key] = { rps: median(sample.rps), p99: median(sample.p99), rss: median(sample.rss), cpu: median(sample.cpu), proxyCpu: median(sample.proxyCpu), errors: sample.errors, samples: sample };
     }
   }
   return results;

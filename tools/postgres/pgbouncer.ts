@@ -41,6 +41,8 @@ export function pgbouncerMissing(): string | undefined {
 export interface Pgbouncer {
   /** The port it listens on, on 127.0.0.1. */
   readonly port: number;
+  /** Its process id (for reading its CPU time). */
+  readonly pid: number;
   /** A URL of `database` through it, as the server's user (PgBouncer trusts it and logs in with the auth file's password). */
   url(database: string): string;
   /** Its log so far (for a failing test's message). */
@@ -113,12 +115,12 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
       throw new Error(`pgbouncer did not start on port ${port}: ${(error as Error).message}\n${log}`);
     }
   }
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
   let stopped = false;
   const stopNow = () => {
     if (stopped) return;
     stopped = true;
     try {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
       if (pid > 0) process.kill(pid, 'SIGTERM');
     } catch {
       // Not running.
@@ -129,6 +131,7 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
   process.once('exit', stopNow);
   return {
     port,
+    pid,
     url: (database) => `postgres://${encodeURIComponent(server.user)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     log: () => readFile(logFile, 'utf8').catch(() => ''),
     async stop() {
