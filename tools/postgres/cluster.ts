@@ -1,7 +1,8 @@
 /**
- * A throwaway PostgreSQL cluster for one test file: its own data folder, its
- * own port on 127.0.0.1 and its own socket folder, so a test may stop,
- * restart or break the server without touching the shared one on 5432.
+ * A throwaway PostgreSQL cluster for one test file (or one benchmark run):
+ * its own data folder, its own port on 127.0.0.1 and its own socket folder,
+ * so a test may stop, restart or break the server without touching the
+ * shared one on 5432.
  *
  * ```ts
  * let cluster: Cluster;
