@@ -117,14 +117,17 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
   }
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   let stopped = false;
-  const stopNow = () => {
-    if (stopped) return;
-    stopped = true;
+  const signal = () => {
     try {
       if (pid > 0) process.kill(pid, 'SIGTERM');
     } catch {
       // Not running.
     }
+  };
+  const stopNow = () => {
+    if (stopped) return;
+    stopped = true;
+    signal();
     rmSync(dir, { recursive: true, force: true });
   };
   // A runner that gives up on a file may exit before afterAll: leave no pgbouncer behind.
@@ -136,9 +139,27 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
     log: () => readFile(logFile, 'utf8').catch(() => ''),
     async stop() {
       process.removeListener('exit', stopNow);
+      // PgBouncer writes its log and removes its pid file as it exits: a folder removed meanwhile was left behind.
+      if (!stopped) {
+        signal();
+        await exited(pid, 5_000);
+      }
       stopNow();
     },
   };
+}
+
+/** Resolves once process `pid` is gone, or after `timeout` ms. */
+async function exited(pid: number, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function waitUntilAnswering(port: number, username: string): Promise<void> {
