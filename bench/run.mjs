@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { ROOT } from './lib/contenders.mjs';
 import { nodesToRun } from './lib/node-versions.mjs';
 import { readOptions } from './lib/options.mjs';
-import { renderBuild, renderHeader, renderHttp, renderTargets, targetChecks } from './lib/report.mjs';
+import { renderBuild, renderDeploy, renderHeader, renderHttp, renderTargets, targetChecks } from './lib/report.mjs';
 
 const options = readOptions(process.argv.slice(2));
 const started = Date.now();
@@ -32,6 +32,7 @@ if (options.out) {
 async function runHere() {
   let http;
   let build;
+  let deploy;
   if (options.suites.includes('http')) {
     const { runHttpSuite } = await import('./http-suite.mjs');
     http = await runHttpSuite(options);
@@ -40,9 +41,14 @@ async function runHere() {
     const { runBuildSuite } = await import('./build-suite.mjs');
     build = await runBuildSuite(options);
   }
+  if (options.suites.includes('deploy')) {
+    const { runDeploySuite } = await import('./deploy-suite.mjs');
+    deploy = await runDeploySuite(options);
+  }
   const sections = [renderHeader(options)];
   if (http) sections.push(renderHttp(http, options));
   if (build) sections.push(renderBuild(build));
+  if (deploy) sections.push(renderDeploy(deploy, options));
   sections.push(renderTargets(targetChecks(http, build)));
   return sections.filter(Boolean).join('\n');
 }

@@ -17,8 +17,12 @@ function fail(label, what, got) {
   throw new Error(`${label}: ${what}; got ${got.status} ${got.type} ${got.text.slice(0, 200)}`);
 }
 
-/** Throws, naming the contender and the route, when an answer differs from the workload's. */
-export async function checkResponses(label, port) {
+/**
+ * Throws, naming the contender and the route, when an answer differs from the
+ * workload's. `readBackWait` (ms) lets the write's read-back retry that long:
+ * reads on a replica see a commit after the replication delay.
+ */
+export async function checkResponses(label, port, { readBackWait = 0 } = {}) {
   const hello = await request(port, 'GET', '/hello-world');
   if (hello.status !== 200 || hello.text !== 'Hello World!' || !hello.type.startsWith('text/plain')) {
     fail(label, 'GET /hello-world must answer 200 text/plain "Hello World!"', hello);
@@ -33,7 +37,12 @@ export async function checkResponses(label, port) {
   if (!created || !Number.isInteger(created.id) || created.first_name !== 'A' || created.last_name !== 'B') {
     fail(label, 'POST /users must answer the new row {"id":…,"first_name":"A","last_name":"B"}', write);
   }
-  const readBack = await request(port, 'GET', `/users/${created.id}`);
+  const deadline = Date.now() + readBackWait;
+  let readBack = await request(port, 'GET', `/users/${created.id}`);
+  while (readBack.status === 404 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    readBack = await request(port, 'GET', `/users/${created.id}`);
+  }
   if (readBack.status !== 200 || JSON.parse(readBack.text).id !== created.id) {
     fail(label, `the row written by POST /users (id ${created.id}) must be readable right after the response`, readBack);
   }

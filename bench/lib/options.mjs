@@ -10,12 +10,15 @@ import { NODE_CHOICE } from './node-versions.mjs';
 export const ALL_CONTENDERS = ['backendts', 'backendts-pglite', 'raw', 'node-drizzle', 'fastify', 'hono'];
 /** Every route of the workload. */
 export const ALL_ROUTES = ['hello-world', 'users-read', 'users-write'];
-/** The suites: HTTP load and build time. */
-export const ALL_SUITES = ['http', 'build'];
+/** The suites: HTTP load, build time, and the database routes through PgBouncer and on a replica. */
+export const ALL_SUITES = ['http', 'build', 'deploy'];
+/** The suites a run without `--only` runs (deploy needs PgBouncer and root, for the throwaway clusters). */
+export const DEFAULT_SUITES = ['http', 'build'];
 
 const HELP = `usage: node bench/run.mjs [options]
 
-  --only <suites>        http, build or both (comma-separated; default: both)
+  --only <suites>        http, build, deploy (comma-separated; default: http,build); deploy measures
+                         users-read and users-write through PgBouncer and on a streaming replica
   --contenders <list>    ${ALL_CONTENDERS.join(',')}
   --routes <list>        ${ALL_ROUTES.join(',')}
   --duration <s>         seconds measured per route and round (default 10)
@@ -87,7 +90,7 @@ export function readOptions(argv) {
     process.exit(0);
   }
   return {
-    suites: values.only ? list(values.only, ALL_SUITES, 'only') : ALL_SUITES,
+    suites: values.only ? list(values.only, ALL_SUITES, 'only') : DEFAULT_SUITES,
     contenders: values.contenders ? list(values.contenders, ALL_CONTENDERS, 'contenders') : ALL_CONTENDERS,
     routes: values.routes ? list(values.routes, ALL_ROUTES, 'routes') : ALL_ROUTES,
     duration: positive(values.duration, 'duration'),

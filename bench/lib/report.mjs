@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { CONTENDERS } from './contenders.mjs';
 import { FRESH_TARGETS } from '../build-suite.mjs';
+import { DEPLOY_SETUPS } from '../deploy-suite.mjs';
 import { ratio } from './stats.mjs';
 
 /** Route keys to the request they stand for. */
@@ -40,6 +41,8 @@ export function renderHeader(options) {
     `- node: ${process.version}`,
     `- machine: ${cpuModel()}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`,
     `- database: ${postgresVersion()} on 127.0.0.1`,
+    // The machine is shared: other work's load moves every figure.
+    `- load average when the run ended (1, 5, 15 min): ${os.loadavg().map((value) => value.toFixed(2)).join(', ')}`,
     // A run on one of several Node versions shows the command the user typed.
     `- command: \`${process.env.BENCH_COMMAND ?? `node bench/run.mjs${options.argv.length ? ' ' + options.argv.join(' ') : ''}`}\``,
     '',
@@ -144,4 +147,40 @@ export function renderBuild(build) {
 /** create_db ÷ push as text: `< x` when push was stopped and the ratio is an upper bound. */
 function pushRatio({ value, upper }) {
   return upper ? `< ${times(value)}` : times(value);
+}
+
+/**
+ * The deploy tables: one per route, each setup beside the direct connection
+ * to the same server (its `baseline`), req/s and p99 and their ratios.
+ */
+export function renderDeploy({ results, pgbouncer, replicaTransactions }, options) {
+  const lines = [
+    '## Deploy: PgBouncer and a read replica',
+    '',
+    `backendts (\`backendts run\`, the bench project) on its database routes, ${options.connections} connections, ${options.warmup} s warm-up, ` +
+      `${options.duration} s measured per route, ${options.rounds} round(s), medians; pool size ${options.poolSize}, and as many ` +
+      `PgBouncer server connections (${pgbouncer}, started by the suite in front of the benchmark's PostgreSQL). ` +
+      'The primary and its replica are a throwaway cluster and a `pg_basebackup -R` copy of it on this machine, started by the suite ' +
+      '(fsync and synchronous_commit off, as in the tests): compare the replica with that primary, not with the benchmark\'s PostgreSQL. ' +
+      'On both, users-read is a read-only route (`db: { transaction: \'read-only\' }`); with `[database] replicas` it runs on the replica. ' +
+      (Object.values(results).some((bySetup) => 'replica' in bySetup) ? `The replica committed ${replicaTransactions} transactions in the bench database during the run. ` : '') +
+      'Server CPU is the backendts process\'s, PgBouncer CPU its own process\'s, each over the measured run divided by the requests served. ' +
+      '"÷ direct" divides each row by the direct connection to the same server (req/s: below 1 is slower; p99: above 1 is a longer tail).',
+    '',
+  ];
+  for (const [route, bySetup] of Object.entries(results)) {
+    lines.push(`### ${ROUTE_TITLES[route]}`, '');
+    lines.push('| setup | server | req/s | p99 (ms) | server CPU (µs/req) | PgBouncer CPU (µs/req) | RSS (MiB) | ÷ direct, req/s | ÷ direct, p99 | failed requests |');
+    lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const [key, figures] of Object.entries(bySetup)) {
+      const { label, server, baseline } = DEPLOY_SETUPS[key];
+      const direct = bySetup[baseline];
+      lines.push(
+        `| ${label} | ${server} | ${fixed(figures.rps, 0)} | ${fixed(figures.p99, 1)} | ${fixed(figures.cpu, 0)} | ${figures.proxyCpu === undefined ? '' : fixed(figures.proxyCpu, 0)} | ${fixed(figures.rss, 0)} | ` +
+          `${times(ratio(figures.rps, direct?.rps))} | ${times(ratio(figures.p99, direct?.p99))} | ${figures.errors} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
 }

@@ -65,6 +65,11 @@ function signalGroup(pid, signal) {
   }
 }
 
+/** CPU time (s, user + system) one process (not its children) used so far; 0 once it is gone. */
+export function processCpuSeconds(pid) {
+  return cpuTicks(pid) / CLOCK_TICKS;
+}
+
 function cpuTicks(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -44,7 +44,7 @@ export async function createDb(project: ProjectContext, options: CreateDbOptions
   const collected = await collectSchema({ projectDir: project.projectDir, env: project.env });
   output.info(collectedTablesLine(collected));
 
-  // direct_url when set: a transaction pooler cannot hold the lock and session create_db needs.
+  // direct_url (or direct_host/direct_port) when set: a transaction pooler cannot hold the lock and session create_db needs.
   const settings = sessionSettings(readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile }));
   const target = settings.target;
   const where = describeTarget(target);

@@ -26,7 +26,7 @@ export async function refuseTransactionPooler(first: postgres.Sql, second: postg
     throw new BackendtsError(
       'BT_DB_TRANSACTION_POOLER',
       `${describeTarget(target)} is reached through a transaction pooler (two connections were served by one server process, ${a?.pid}): create_db and migrate need a session of their own for their lock`,
-      { hint: 'set [database] direct_url to a URL that reaches PostgreSQL itself, not the pooler (postgres://user@db-host:5432/name): create_db and migrate use it' },
+      { hint: 'set [database] direct_url to a URL that reaches PostgreSQL itself, not the pooler (postgres://user@db-host:5432/name), or direct_host and/or direct_port (the same database and user on another host or port): create_db and migrate use it' },
     );
   }
 }

@@ -7,7 +7,7 @@ import type { ProjectContext } from '../prepare.js';
 /** Reads `[database]` and prints where the command connects. */
 export function migrationTarget(project: ProjectContext, output: Output): { settings: DatabaseSettings; where: string } {
   const { config, file } = loadConfig(project.projectDir, { env: project.env });
-  // direct_url when set: a transaction pooler cannot hold the lock and session migrate needs.
+  // direct_url (or direct_host/direct_port) when set: a transaction pooler cannot hold the lock and session migrate needs.
   const settings = sessionSettings(readDatabaseSettings(config, { projectDir: project.projectDir, configFile: file }));
   const where = describeTarget(settings.target);
   output.info(`connecting to ${where}…`);

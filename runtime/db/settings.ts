@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Config } from '../project/config.js';
 import { BackendtsError } from '../core/errors.js';
-import { readSection, readSetting, type ISOLATION_LEVELS } from '../project/settings-table.js';
+import { readSection, readSetting, type ISOLATION_LEVELS, type SectionValues } from '../project/settings-table.js';
 import type { ColumnCasing } from './casing.js';
 
 /** Transaction isolation levels accepted by `isolation_level`. */
@@ -33,7 +33,7 @@ export type DatabaseTarget =
 /** The `[database]` section, checked and with defaults filled in. */
 export interface DatabaseSettings {
   target: DatabaseTarget;
-  /** `direct_url`: PostgreSQL itself, for the commands that need a session of their own (create_db, migrate); undefined: `target`. */
+  /** `direct_url` (or `direct_host`/`direct_port`): PostgreSQL itself, for the commands that need a session of their own (create_db, migrate); undefined: `target`. */
   directTarget: PostgresTarget | undefined;
   isolationLevel: IsolationLevel;
   /** Log every SQL statement (never parameters' secrets nor the password). */
@@ -123,7 +123,7 @@ export function readDatabaseSettings(config: Config, options: ReadDatabaseSettin
 
   const replicas = readReplicas(section.replicas, target, where);
   const ssl = section.ssl;
-  const directTarget = section.direct_url === undefined ? undefined : postgresTargetFromUrl(section.direct_url, where, 'direct_url');
+  const directTarget = readDirectTarget(section, target, where);
   return {
     target,
     directTarget,
@@ -168,10 +168,39 @@ function readReplicas(items: string[], primary: DatabaseTarget, where: string): 
         hint: 'write one replica a line, as host:port (it uses the primary\'s database, user and password) or postgres://user:password@host:port/name',
       });
     }
-    const url = new URL(primary.url);
-    url.host = match[2] === undefined ? `${match[1]}:5432` : `${match[1]}:${match[2]}`;
-    return { ...primary, url: url.toString(), host: match[1]!.replace(/^\[|\]$/g, ''), port: match[2] === undefined ? 5432 : Number(match[2]) };
+    return movedTarget(primary, match[1]!.replace(/^\[|\]$/g, ''), match[2] === undefined ? 5432 : Number(match[2]));
   });
+}
+
+/**
+ * Where create_db and migrate connect: `direct_url`, or the main target
+ * moved to `direct_host` and/or `direct_port` (its database, user and
+ * password kept). Both ways at once is refused: which one wins would be a
+ * guess, and a wrong guess runs migrations against another server.
+ */
+function readDirectTarget(section: SectionValues<'database'>, target: DatabaseTarget, where: string): PostgresTarget | undefined {
+  const { direct_url: url, direct_host: host, direct_port: port } = section;
+  const parts = [host === undefined ? undefined : 'direct_host', port === undefined ? undefined : 'direct_port'].filter((key) => key !== undefined);
+  if (url !== undefined && parts.length > 0) {
+    throw new BackendtsError('BT_DB_SETTING_CONFLICT', `${where}: direct_url and ${parts.join(' and ')} both say where create_db and migrate connect`, {
+      hint: 'keep one: direct_url (a whole URL), or direct_host and/or direct_port (the same database, user and password as the main connection)',
+    });
+  }
+  if (url !== undefined) return postgresTargetFromUrl(url, where, 'direct_url');
+  if (parts.length === 0) return undefined;
+  if (target.driver !== 'postgres') {
+    throw new BackendtsError('BT_DB_SETTING_INVALID', `${where} ${parts.join(', ')}: the embedded database (PGlite) has no server to reach directly`, {
+      hint: `remove ${parts.join(' and ')}, or point [database] at a PostgreSQL server (host or url)`,
+    });
+  }
+  return movedTarget(target, host ?? target.host, port ?? target.port);
+}
+
+/** `target` on another host and port: the same database, user, password and URL options. */
+function movedTarget(target: PostgresTarget, host: string, port: number): PostgresTarget {
+  const url = new URL(target.url);
+  url.host = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return { ...target, url: url.toString(), host, port };
 }
 
 /**
@@ -184,9 +213,9 @@ export function readLogParameters(config: Config, configFile = 'config.ini'): bo
 }
 
 /**
- * The settings `create_db` and `migrate` connect with: `direct_url` when set
- * (a transaction pooler cannot hold their advisory lock and session), the
- * server's own target otherwise.
+ * The settings `create_db` and `migrate` connect with: `direct_url` (or
+ * `direct_host`/`direct_port`) when set (a transaction pooler cannot hold
+ * their advisory lock and session), the server's own target otherwise.
  */
 export function sessionSettings(settings: DatabaseSettings): DatabaseSettings {
   return settings.directTarget === undefined ? settings : { ...settings, target: settings.directTarget };

@@ -90,6 +90,9 @@ export const SETTINGS = {
     url: optionalText,
     /** A URL that reaches PostgreSQL itself, for create_db and migrate when `url` goes through a transaction pooler. */
     direct_url: optionalText,
+    /** The host (and/or port) of PostgreSQL itself, with the main connection's database, user and password: instead of `direct_url`. */
+    direct_host: setting<string | undefined>(trimmed, undefined),
+    direct_port: setting<number | undefined>(port, undefined),
     host: optionalText,
     port: setting(port, 5432),
     name: optionalText,

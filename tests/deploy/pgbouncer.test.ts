@@ -2,7 +2,9 @@
  * The request transaction through PgBouncer 1.18 in pool_mode = transaction
  * (more client connections than server connections), and what a user meets
  * with settings PgBouncer cannot serve: prepared statements, a startup
- * parameter, create_db and migrate without direct_url.
+ * parameter, create_db and migrate without direct_url. create_db, migrate
+ * and showmigrations reach PostgreSQL itself through direct_url, or through
+ * direct_host/direct_port with the main connection's database and user.
  */
 import { appendFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
@@ -12,9 +14,10 @@ import { createOutput } from '../../cli/output.js';
 import { parseConfig } from '../../runtime/project/config.js';
 import { readDatabaseSettings, sessionSettings, type DatabaseSettings } from '../../runtime/db/settings.js';
 import { copyFixture, removeDir, runCli, show } from '../cli/support/cli.js';
+import { copyMigrationsProject, V1, writeVersion } from '../cli/support/migrations.js';
 import { databaseExists, dropDatabase, queryPostgres, uniqueDatabaseName } from '../cli/support/postgres.js';
 import { call, countNotes, createTestDatabase, databaseSection, serveShop, shopProject, tag, type Shop, type TestDatabase } from '../db/support.js';
-import { pgbouncerMissing, startPgbouncer, type Pgbouncer } from './support/pgbouncer.js';
+import { pgbouncerMissing, startPgbouncer, type Pgbouncer } from '../../tools/postgres/pgbouncer.js';
 
 const missing = pgbouncerMissing();
 
@@ -118,6 +121,31 @@ describe.skipIf(missing !== undefined)(missing ?? 'through PgBouncer in pool_mod
       withMigrationSession(settings, { lock: true }, output, async (session) => (await session.runner.query('select inet_server_port() as port'))[0]!.port);
     await expect(backend(read(''))).rejects.toMatchObject({ code: 'BT_DB_TRANSACTION_POOLER' });
     expect(await backend(read(`direct_url = postgres://postgres@127.0.0.1:5432/${database.name}\n`))).toBe(5432);
+    // The main URL's database and user, on PostgreSQL's port (and host).
+    expect(await backend(read('direct_port = 5432\n'))).toBe(5432);
+    expect(await backend(read('direct_host = 127.0.0.1\ndirect_port = 5432\n'))).toBe(5432);
+  });
+
+  it('runs makemigrations, migrate and showmigrations through the CLI on [database] direct_port', async () => {
+    const projectDir = copyMigrationsProject();
+    const name = uniqueDatabaseName('migrate_direct');
+    try {
+      writeVersion(projectDir, V1);
+      await queryPostgres('postgres', `create database "${name}"`);
+      // The server's url through PgBouncer; the schema commands on PostgreSQL's port, same database and user.
+      appendFileSync(`${projectDir}/config.ini`, `url = ${bouncer.url(name)}\nprepare = false\ndirect_port = 5432\n`);
+      for (const command of ['makemigrations', 'migrate']) {
+        const result = await runCli([command], { cwd: projectDir });
+        expect(result.code, show(result)).toBe(0);
+      }
+      const shown = await runCli(['showmigrations'], { cwd: projectDir });
+      expect(shown.code, show(shown)).toBe(0);
+      expect(shown.stdout).toMatch(/\[X\] 0001_initial/);
+      expect(await queryPostgres(name, 'select name from backendts.migrations')).toEqual([{ name: '0001_initial' }]);
+    } finally {
+      await dropDatabase(name);
+      removeDir(projectDir);
+    }
   });
 
   describe('create_db', () => {
@@ -152,6 +180,36 @@ describe.skipIf(missing !== undefined)(missing ?? 'through PgBouncer in pool_mod
       expect(await databaseExists(name)).toBe(true);
       const tables = await queryPostgres<{ n: number }>(name, "select count(*)::int as n from pg_tables where schemaname = 'public'");
       expect(tables[0]!.n).toBeGreaterThan(0);
+    });
+
+    it('creates the database through [database] direct_host and direct_port, with the main host/port/name section', async () => {
+      const name = uniqueDatabaseName('direct_port');
+      databases.push(name);
+      const dir = copyFixture('project');
+      try {
+        appendFileSync(`${dir}/config.ini`, `host = 127.0.0.1\nport = ${bouncer.port}\nname = ${name}\nusername = postgres\nprepare = false\ndirect_host = 127.0.0.1\ndirect_port = 5432\n`);
+        const result = await runCli(['create_db'], { cwd: dir });
+        expect(result.code, show(result)).toBe(0);
+        expect(await databaseExists(name)).toBe(true);
+      } finally {
+        removeDir(dir);
+      }
+    });
+
+    it('refuses direct_url together with direct_port before it connects, naming both', async () => {
+      const name = uniqueDatabaseName('direct_both');
+      databases.push(name);
+      const dir = copyFixture('project');
+      try {
+        appendFileSync(`${dir}/config.ini`, `url = ${bouncer.url(name)}\ndirect_url = postgres://postgres@127.0.0.1:5432/${name}\ndirect_port = 5432\n`);
+        const result = await runCli(['create_db'], { cwd: dir });
+        expect(result.code, show(result)).toBe(1);
+        expect(result.stderr).toContain('BT_DB_SETTING_CONFLICT');
+        expect(result.stderr).toContain('[database]: direct_url and direct_port both say where create_db and migrate connect');
+        expect(await databaseExists(name)).toBe(false);
+      } finally {
+        removeDir(dir);
+      }
     });
   });
 });

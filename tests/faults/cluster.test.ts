@@ -1,7 +1,7 @@
 /** The throwaway cluster the fault tests stop and restart: it must do what its doc comments say. */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './support/cluster.js';
+import { startCluster, type Cluster } from '../../tools/postgres/cluster.js';
 
 let cluster: Cluster;
 

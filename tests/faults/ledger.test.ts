@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_SCHEMA } from '../../fixtures/faults/ledger/apps/ledger/db/models.js';
 import { startServer, type RunningServer } from '../cli/support/server.js';
 import { repoRoot } from '../support/cli.js';
-import { startCluster, type Cluster } from './support/cluster.js';
+import { startCluster, type Cluster } from '../../tools/postgres/cluster.js';
 import { checkLedger, KINDS, load, send, type Kind, type Outcome } from './support/ledger.js';
 
 const PROJECT = path.join(repoRoot, 'fixtures/faults/ledger');

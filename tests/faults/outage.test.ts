@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type postgres from 'postgres';
-import { startCluster, type Cluster } from './support/cluster.js';
+import { startCluster, type Cluster } from '../../tools/postgres/cluster.js';
 import { startLoad, sendOne, took, waitFor, type Sent } from './support/load.js';
 import { LEDGER_SCHEMA, serveFaults, type FaultServer } from './support/serve.js';
 

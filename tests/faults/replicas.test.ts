@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './support/cluster.js';
+import { startCluster, type Cluster } from '../../tools/postgres/cluster.js';
 import { serveFaults, type FaultServer } from './support/serve.js';
 import { waitFor } from './support/load.js';
 

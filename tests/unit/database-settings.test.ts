@@ -37,6 +37,46 @@ describe('[database] settings', () => {
     expect(() => read('[database]\nurl = postgres://h/d\ndirect_url = mysql://h/d\n')).toThrow(/\[database\]: direct_url must start with postgres:\/\//);
   });
 
+  it('moves the main connection to direct_host and/or direct_port for create_db and migrate, keeping database, user and password', () => {
+    const secret = 'p@ss:/word';
+    const base = `[database]\nhost = pooler\nport = 6432\nname = shop\nusername = app\npassword = ${secret}\n`;
+    const portOnly = sessionSettings(read(`${base}direct_port = 5432\n`)).target;
+    expect(portOnly).toMatchObject({ driver: 'postgres', host: 'pooler', port: 5432, name: 'shop', username: 'app', password: secret });
+    if (portOnly.driver !== 'postgres') throw new Error('expected postgres');
+    const url = new URL(portOnly.url);
+    expect([url.hostname, url.port, decodeURIComponent(url.username), decodeURIComponent(url.password), url.pathname]).toEqual(['pooler', '5432', 'app', secret, '/shop']);
+    expect(sessionSettings(read(`${base}direct_host = primary.internal\n`)).target).toMatchObject({ host: 'primary.internal', port: 6432, name: 'shop' });
+    // DATABASE_URL is the main connection too; its query options stay.
+    const fromEnv = sessionSettings(read('[database]\ndirect_host = ::1\ndirect_port = 5433\n', { DATABASE_URL: 'postgres://u:pw@pooler:6432/shop?sslmode=disable' })).target;
+    expect(fromEnv).toMatchObject({ host: '::1', port: 5433, name: 'shop', username: 'u', password: 'pw', url: 'postgres://u:pw@[::1]:5433/shop?sslmode=disable' });
+    // The server keeps the pooler.
+    expect(read(`${base}direct_port = 5432\n`).target).toMatchObject({ host: 'pooler', port: 6432 });
+  });
+
+  it('refuses direct_url together with direct_host or direct_port, naming them', () => {
+    const base = '[database]\nurl = postgres://u@pooler:6432/shop\ndirect_url = postgres://u@primary:5432/shop\n';
+    expect(() => read(`${base}direct_port = 5432\n`)).toThrow(
+      expect.objectContaining({ code: 'BT_DB_SETTING_CONFLICT', message: 'config.ini [database]: direct_url and direct_port both say where create_db and migrate connect' }),
+    );
+    expect(() => read(`${base}direct_host = primary\ndirect_port = 5432\n`)).toThrow(
+      expect.objectContaining({ code: 'BT_DB_SETTING_CONFLICT', message: expect.stringContaining('direct_url and direct_host and direct_port both'), hint: expect.stringMatching(/^keep one/) }),
+    );
+  });
+
+  it('checks direct_host and direct_port with the settings validators', () => {
+    const base = '[database]\nurl = postgres://u@pooler:6432/shop\n';
+    expect(() => read(`${base}direct_port = 65536\n`)).toThrow(
+      expect.objectContaining({ code: 'BT_DB_SETTING_INVALID', message: 'config.ini [database] direct_port: "65536" is not a port number' }),
+    );
+    expect(() => read(`${base}direct_port = five\n`)).toThrow(/\[database\] direct_port: "five" is not a port number/);
+    expect(() => read(`${base}direct_host =\n    a\n    b\n`)).toThrow(expect.objectContaining({ code: 'BT_DB_SETTING_INVALID', message: expect.stringContaining('[database] direct_host: expected one value') }));
+    expect(() => read('[database]\ndriver = pglite\ndirect_port = 5432\n')).toThrow(
+      expect.objectContaining({ code: 'BT_DB_SETTING_INVALID', message: expect.stringContaining('direct_port: the embedded database (PGlite) has no server') }),
+    );
+    // Empty means unset, as for every setting.
+    expect(sessionSettings(read(`${base}direct_host =\ndirect_port =\n`)).target).toMatchObject({ host: 'pooler', port: 6432 });
+  });
+
   it('reads durations, booleans and the isolation level', () => {
     const settings = read(
       '[database]\nurl = postgres://h/d\nstatement_timeout = 500ms\nidle_timeout = 2m\necho = yes\nprepare = false\nisolation_level = SERIALIZABLE\n',

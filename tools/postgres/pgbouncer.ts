@@ -1,8 +1,8 @@
 /**
- * A PgBouncer of a test file's own, in front of the shared PostgreSQL on
- * 127.0.0.1:5432: its own config and auth file in a temporary folder, its
- * own port. PgBouncer refuses to run as root, so it runs as the `postgres`
- * user (`runuser`) when the tests do.
+ * A PgBouncer of a test file's (or a benchmark's) own, in front of the
+ * shared PostgreSQL on 127.0.0.1:5432 or another server: its own config and
+ * auth file in a temporary folder, its own port. PgBouncer refuses to run as
+ * root, so it runs as the `postgres` user (`runuser`) when the caller is root.
  *
  * ```ts
  * const bouncer = await startPgbouncer();        // pool_mode = transaction
@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { postgresUser } from '../../faults/support/cluster.js';
+import { postgresUser } from './cluster.js';
 
 const run = promisify(execFile);
 
@@ -41,7 +41,9 @@ export function pgbouncerMissing(): string | undefined {
 export interface Pgbouncer {
   /** The port it listens on, on 127.0.0.1. */
   readonly port: number;
-  /** A URL of `database` through it, as user `postgres` (trusted). */
+  /** Its process id (for reading its CPU time). */
+  readonly pid: number;
+  /** A URL of `database` through it, as the server's user (PgBouncer trusts it and logs in with the auth file's password). */
   url(database: string): string;
   /** Its log so far (for a failing test's message). */
   log(): Promise<string>;
@@ -55,16 +57,20 @@ export interface PgbouncerOptions {
   poolMode?: 'session' | 'transaction';
   /** Server connections per database and user; default 4, fewer than the clients the tests open. */
   poolSize?: number;
+  /** The PostgreSQL it passes connections to; default 127.0.0.1:5432 as user `postgres` with no password. */
+  server?: { host: string; port: number; user?: string; password?: string };
 }
 
-/** Starts PgBouncer on a free port in front of 127.0.0.1:5432, every database passed through. */
+/** Starts PgBouncer on a free port in front of `options.server` (127.0.0.1:5432), every database passed through. */
 export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pgbouncer> {
   if (PGBOUNCER === undefined) throw new Error('pgbouncer is not installed');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bt-pgbouncer-'));
   const asRoot = process.getuid?.() === 0;
   const logFile = path.join(dir, 'log');
   const pidFile = path.join(dir, 'pid');
-  await writeFile(path.join(dir, 'users.txt'), '"postgres" ""\n');
+  const server = { host: options.server?.host ?? '127.0.0.1', port: options.server?.port ?? 5432, user: options.server?.user ?? 'postgres', password: options.server?.password ?? '' };
+  const quoted = (value: string) => `"${value.replace(/"/g, '""')}"`;
+  await writeFile(path.join(dir, 'users.txt'), `${quoted(server.user)} ${quoted(server.password)}\n`);
   let port = 0;
   const start = async () => {
     const config = path.join(dir, 'pgbouncer.ini');
@@ -72,7 +78,7 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
       config,
       [
         '[databases]',
-        '* = host=127.0.0.1 port=5432',
+        `* = host=${server.host} port=${server.port}`,
         '[pgbouncer]',
         'listen_addr = 127.0.0.1',
         `listen_port = ${port}`,
@@ -100,7 +106,7 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
     port = randomInt(20_000, 60_000);
     try {
       await start();
-      await waitUntilAnswering(port);
+      await waitUntilAnswering(port, server.user);
       break;
     } catch (error) {
       const log = await readFile(logFile, 'utf8').catch(() => '');
@@ -109,33 +115,55 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
       throw new Error(`pgbouncer did not start on port ${port}: ${(error as Error).message}\n${log}`);
     }
   }
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
   let stopped = false;
-  const stopNow = () => {
-    if (stopped) return;
-    stopped = true;
+  const signal = () => {
     try {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
       if (pid > 0) process.kill(pid, 'SIGTERM');
     } catch {
       // Not running.
     }
+  };
+  const stopNow = () => {
+    if (stopped) return;
+    stopped = true;
+    signal();
     rmSync(dir, { recursive: true, force: true });
   };
   // A runner that gives up on a file may exit before afterAll: leave no pgbouncer behind.
   process.once('exit', stopNow);
   return {
     port,
-    url: (database) => `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    pid,
+    url: (database) => `postgres://${encodeURIComponent(server.user)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     log: () => readFile(logFile, 'utf8').catch(() => ''),
     async stop() {
       process.removeListener('exit', stopNow);
+      // PgBouncer writes its log and removes its pid file as it exits: a folder removed meanwhile was left behind.
+      if (!stopped) {
+        signal();
+        await exited(pid, 5_000);
+      }
       stopNow();
     },
   };
 }
 
-async function waitUntilAnswering(port: number): Promise<void> {
-  const sql = postgres({ host: '127.0.0.1', port, username: 'postgres', database: 'postgres', max: 1, prepare: false, onnotice: () => {}, connect_timeout: 2 });
+/** Resolves once process `pid` is gone, or after `timeout` ms. */
+async function exited(pid: number, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function waitUntilAnswering(port: number, username: string): Promise<void> {
+  const sql = postgres({ host: '127.0.0.1', port, username, database: 'postgres', max: 1, prepare: false, onnotice: () => {}, connect_timeout: 2 });
   try {
     for (let attempt = 0; ; attempt++) {
       try {

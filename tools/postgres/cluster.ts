@@ -1,7 +1,8 @@
 /**
- * A throwaway PostgreSQL cluster for one test file: its own data folder, its
- * own port on 127.0.0.1 and its own socket folder, so a test may stop,
- * restart or break the server without touching the shared one on 5432.
+ * A throwaway PostgreSQL cluster for one test file (or one benchmark run):
+ * its own data folder, its own port on 127.0.0.1 and its own socket folder,
+ * so a test may stop, restart or break the server without touching the
+ * shared one on 5432.
  *
  * ```ts
  * let cluster: Cluster;
@@ -26,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import type { ConfigSection } from '../../../runtime/project/config.js';
+import type { ConfigSection } from '../../runtime/project/config.js';
 
 const run = promisify(execFile);
 
