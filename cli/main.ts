@@ -7,11 +7,17 @@
  * import drizzle-orm through the framework.
  */
 import { enableCompileCache } from './compile-cache.js';
+import { flushed, outliveClosedReader } from './process-output.js';
 import { registerDrizzleOrmResolve } from '../runtime/project/drizzle-orm-resolve.js';
 
 enableCompileCache();
 registerDrizzleOrmResolve();
+outliveClosedReader(process.stdout);
+outliveClosedReader(process.stderr);
 const { runBackendts } = await import('./wiring.js');
 const exitCode = await runBackendts(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr });
-// A command that resolved to a code is finished: exit even if a library left a handle open.
-if (exitCode !== undefined) process.exit(exitCode);
+// A command that resolved to a code is finished: exit even if a library left a handle open, once its output is out.
+if (exitCode !== undefined) {
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(exitCode);
+}
