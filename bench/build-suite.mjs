@@ -2,7 +2,9 @@
  * The build-time suite: on the generated 100 apps × 10 tables project, times
  * `backendts codegen` (cold), `backendts create_db` on an empty database and
  * its no-change re-run (and, on PostgreSQL, from a fresh checkout: a no-change run, then one column added), on PostgreSQL and on the embedded default, and
- * `drizzle-kit push` on the same schema and the same kinds of database.
+ * `drizzle-kit push` on the same schema and the same kinds of database, and
+ * the raw DDL limit on PostgreSQL: create_db's planned statements run by
+ * `psql -1 -f` into an empty database.
  * A database step still running after `--build-timeout` seconds is stopped
  * and reported as such, so the suite stays bounded.
  */
@@ -12,6 +14,7 @@ import { BACKENDTS_CLI, ROOT } from './lib/contenders.mjs';
 import { appName } from './fixtures/generate-project.mjs';
 import { generateBenchProject } from './lib/generated-project.mjs';
 import { createDatabase, dropDatabase, uniqueName } from './lib/postgres.mjs';
+import { psqlArgs, writePlannedDdl } from './lib/raw-ddl.mjs';
 import { median, ratio } from './lib/stats.mjs';
 import { timeCommand } from './lib/timing.mjs';
 
@@ -19,10 +22,15 @@ const DRIZZLE_KIT = path.join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
 const CODEGEN = 'backendts codegen (cold)';
 const log = (line) => process.stderr.write(`${line}\n`);
 
-/** The steps on a fresh checkout (no .backendts/) of the project just pushed to PostgreSQL, and their targets in seconds. */
+/** The steps on a fresh checkout (no .backendts/) of the project just pushed to PostgreSQL. */
 export const FRESH_NO_CHANGE = 'backendts create_db, PostgreSQL, no change, fresh checkout';
 export const FRESH_ONE_COLUMN = 'backendts create_db, PostgreSQL, one column added, fresh checkout';
-export const FRESH_TARGETS = { [FRESH_NO_CHANGE]: 1, [FRESH_ONE_COLUMN]: 1.5 };
+/** Steps with a target of their own, in seconds: the no-change run with its local state, and the fresh checkout's. */
+export const STEP_TARGETS = { 'backendts create_db, PostgreSQL, no change': 0.5, [FRESH_NO_CHANGE]: 1, [FRESH_ONE_COLUMN]: 1.5 };
+
+/** create_db's planned statements run by psql into an empty database, and the create_db step it is the limit of. */
+export const RAW_DDL = 'psql -1 -f (create_db\'s statements), PostgreSQL, empty';
+export const RAW_DDL_OF = 'backendts create_db, PostgreSQL, empty';
 
 /** Adds a nullable column to the first table of the first app; returns a function that puts the model back. */
 function addOneColumn(projectDir) {
@@ -46,6 +54,7 @@ function writeDrizzleConfig(projectDir, name, credentials) {
 function databaseSteps() {
   const steps = [];
   for (const [where, kind] of [['PostgreSQL', 'postgres'], ['embedded PGlite', 'pglite']]) {
+    if (kind === 'postgres') steps.push({ label: RAW_DDL, kind, tool: 'psql', state: 'empty' });
     for (const state of ['empty', 'no change']) {
       for (const tool of ['backendts create_db', 'drizzle-kit push']) steps.push({ label: `${tool}, ${where}, ${state}`, kind, tool, state });
     }
@@ -62,8 +71,9 @@ function databaseSteps() {
 
 /**
  * Runs the build-time suite; resolves to `{ project, rounds, codegenRounds, timeout, steps, codegen }`
- * where each step is `{ label, seconds (median of the finished runs), samples, stopped, versusPush }` and
- * `versusPush` (create_db steps only) is `{ value, upper }`: create_db ÷ push, an upper bound when push was stopped.
+ * where each step is `{ label, seconds (median of the finished runs), samples, stopped, versusPush, versusRawDdl }`,
+ * `versusPush` (create_db steps only) is `{ value, upper }`: create_db ÷ push, an upper bound when push was stopped,
+ * and `versusRawDdl` (create_db on an empty PostgreSQL database only) is create_db ÷ psql.
  */
 export async function runBuildSuite(options) {
   if (!existsSync(BACKENDTS_CLI)) {
@@ -96,27 +106,34 @@ export async function runBuildSuite(options) {
     timeCommand('drizzle-kit push', process.execPath, [DRIZZLE_KIT, 'push', '--config', config], { cwd: projectDir, timeoutSeconds: timeout });
   const embedded = { 'backendts create_db': path.join(projectDir, '.backendts/db'), 'drizzle-kit push': path.join(projectDir, '.drizzle-kit-pglite') };
   const databases = [];
+  const freshDatabase = async (purpose) => {
+    const name = uniqueName(purpose);
+    databases.push(name);
+    return createDatabase(options.pgUrl, name);
+  };
   try {
     log(`build: project ${description} in ${projectDir}`);
     for (let round = 0; round < codegenRounds; round++) {
       rmSync(path.join(projectDir, '.backendts'), { recursive: true, force: true });
       await record(CODEGEN, backendts('codegen', { DATABASE_URL: undefined }, 300));
     }
+    const rawDdl = writePlannedDdl(projectDir, await freshDatabase('build_plan'));
+    log(`build: ${rawDdl.statements} statements planned for an empty database, for psql`);
     for (let round = 0; round < rounds; round++) {
       log(`build: database steps, round ${round + 1}/${rounds}`);
       const urls = {};
       for (const tool of ['backendts create_db', 'drizzle-kit push']) {
-        const name = uniqueName(tool === 'drizzle-kit push' ? 'build_kit' : 'build');
-        databases.push(name);
-        urls[tool] = await createDatabase(options.pgUrl, name);
+        urls[tool] = await freshDatabase(tool === 'drizzle-kit push' ? 'build_kit' : 'build');
         rmSync(embedded[tool], { recursive: true, force: true });
       }
+      urls.psql = await freshDatabase('build_psql');
       const kitConfig = {
         postgres: writeDrizzleConfig(projectDir, 'pg', { dbCredentials: { url: urls['drizzle-kit push'] } }),
         pglite: writeDrizzleConfig(projectDir, 'pglite', { driver: 'pglite', dbCredentials: { url: embedded['drizzle-kit push'] } }),
       };
       for (const step of databaseSteps()) {
         if (step.tool === 'drizzle-kit push') await record(step.label, push(kitConfig[step.kind]));
+        else if (step.tool === 'psql') await record(step.label, timeCommand('psql', 'psql', psqlArgs(urls.psql, rawDdl.file), { cwd: projectDir, timeoutSeconds: timeout }));
         else {
           const env = { DATABASE_URL: step.kind === 'postgres' ? urls[step.tool] : undefined };
           const restore = step.change ? addOneColumn(fresh.projectDir) : undefined;
@@ -145,6 +162,7 @@ export async function runBuildSuite(options) {
       samples: samples.get(label) ?? [],
       stopped: stopped.get(label) ?? 0,
       versusPush: pushLabel && !stopped.has(label) ? versusPush(seconds(label), pushLabel) : undefined,
+      versusRawDdl: label === RAW_DDL_OF && samples.has(label) && samples.has(RAW_DDL) ? ratio(seconds(label), seconds(RAW_DDL)) : undefined,
     };
   });
   return {
