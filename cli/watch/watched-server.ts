@@ -13,7 +13,7 @@ import type { ProjectContext } from '../prepare.js';
 import { loadConfig } from '../../runtime/project/config.js';
 import { preloadDrizzleKit } from '../create-db/plan.js';
 import { STOP_MESSAGE, type ListeningMessage, type WatchedStart } from './protocol.js';
-import { modelsFingerprint } from './models-fingerprint.js';
+import { modelFiles, modelsFingerprint } from './models-fingerprint.js';
 import { applySchemaChange, schemaChangeAction } from './schema-change.js';
 
 /** The models a watched server serves, for the supervisor. */
@@ -33,7 +33,7 @@ export async function prepareWatchedServer(project: ProjectContext, watched: Wat
   if (watched.previousModels !== undefined && watched.previousModels !== fingerprint) {
     await applySchemaChange(project, collected.config, collected.configFile, output);
   }
-  return { fingerprint, files: [...new Set(collected.entries.map((entry) => entry.file))] };
+  return { fingerprint, files: modelFiles(collected) };
 }
 
 /** Loads drizzle-kit when a push may follow: imported after the TypeScript loader, it takes several times longer. */
