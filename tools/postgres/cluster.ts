@@ -20,7 +20,6 @@
  * user (`runuser`) in a folder that user owns.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,6 +27,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { ConfigSection } from '../../runtime/project/config.js';
+import { randomServerPort } from './ports.js';
 
 const run = promisify(execFile);
 
@@ -124,7 +124,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     else await asPostgres('pg_basebackup', ['-h', primary.host, '-p', String(primary.port), '-U', CLUSTER_USER, '-D', data, '-R', '--no-sync', '-X', 'stream', '--checkpoint=fast']);
     // A random high port, retried when taken: no window between probing a port and binding it.
     for (let attempt = 1; ; attempt++) {
-      port = randomInt(20_000, 60_000);
+      port = randomServerPort();
       try {
         await pgCtl('start');
         break;

@@ -11,14 +11,14 @@
  * ```
  */
 import { execFile } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { chown, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { postgresUser } from './cluster.js';
+import { randomServerPort } from './ports.js';
 
 const run = promisify(execFile);
 
@@ -73,6 +73,8 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
   await writeFile(path.join(dir, 'users.txt'), `${quoted(server.user)} ${quoted(server.password)}\n`);
   let port = 0;
   const start = async () => {
+    // A retry starts with no log or pid file of the attempt before (whose "port taken" would be read as this one's).
+    await Promise.all([rm(logFile, { force: true }), rm(pidFile, { force: true })]);
     const config = path.join(dir, 'pgbouncer.ini');
     await writeFile(
       config,
@@ -103,14 +105,14 @@ export async function startPgbouncer(options: PgbouncerOptions = {}): Promise<Pg
   };
   // A random high port, retried when taken.
   for (let attempt = 1; ; attempt++) {
-    port = randomInt(20_000, 60_000);
+    port = randomServerPort();
     try {
       await start();
-      await waitUntilAnswering(port, server.user);
+      await waitUntilAnswering(port, server.user, logFile);
       break;
     } catch (error) {
       const log = await readFile(logFile, 'utf8').catch(() => '');
-      if (attempt < 8 && /Address already in use/i.test(log)) continue;
+      if (attempt < 8 && PORT_TAKEN.test(log)) continue;
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`pgbouncer did not start on port ${port}: ${(error as Error).message}\n${log}`);
     }
@@ -162,16 +164,35 @@ async function exited(pid: number, timeout: number): Promise<void> {
   }
 }
 
-async function waitUntilAnswering(port: number, username: string): Promise<void> {
+/** What PgBouncer logs when its port is taken: it exits, and whatever holds the port must not be mistaken for it. */
+const PORT_TAKEN = /Address already in use|nowhere to listen/i;
+
+/**
+ * Waits until PgBouncer answers on `port`. Each attempt is bounded: a port
+ * held by another program (which accepts the connection but never answers
+ * PostgreSQL's protocol) must fail the attempt, not hang it. Fails at once
+ * once PgBouncer's log says it could not listen.
+ */
+async function waitUntilAnswering(port: number, username: string, logFile: string): Promise<void> {
   const sql = postgres({ host: '127.0.0.1', port, username, database: 'postgres', max: 1, prepare: false, onnotice: () => {}, connect_timeout: 2 });
   try {
     for (let attempt = 0; ; attempt++) {
+      const log = await readFile(logFile, 'utf8').catch(() => '');
+      if (PORT_TAKEN.test(log)) throw new Error(`port ${port} is taken`);
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await sql.unsafe('select 1');
+        await Promise.race([
+          sql.unsafe('select 1'),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer on port ${port} within 3 s`)), 3_000);
+          }),
+        ]);
         return;
       } catch (error) {
         if (attempt > 50) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        clearTimeout(timer);
       }
     }
   } finally {
