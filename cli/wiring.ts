@@ -97,7 +97,6 @@ function defineCommands(io: CliIo, noRename: boolean): ReturnType<typeof cac> {
     .option('--dry-run', 'Print the planned SQL and change nothing')
     .option('--verbose', 'Print each SQL statement as it is applied')
     .action(action(async (options) => {
-      await (await import('./create-db/plan.js')).preloadDrizzleKit();
       const { createDb } = await import('./commands/create-db.js');
       return createDb(await prepare(options), { force: Boolean(options.force), dryRun: Boolean(options.dryRun) },
         output({ verbose: Boolean(options.verbose) }));

@@ -12,7 +12,7 @@ import { collectedTablesLine } from '../collected-tables.js';
 import { collectSchema } from '../../codegen/collect.js';
 import { BackendtsError } from '../../runtime/core/errors.js';
 import { findDestructive } from '../create-db/destructive.js';
-import { addsRequiredColumn } from './create-db.js';
+import { addsRequiredColumn } from '../create-db/push-models.js';
 import { changedApps } from '../migrations/changed-apps.js';
 import { compareWithLastMigration } from '../migrations/compare.js';
 import { writeMigration } from '../migrations/folder.js';

@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { getDbEngine } from '../../runtime/db/engine.js';
 import type { DatabaseSettings, DatabaseTarget } from '../../runtime/db/settings.js';
 import type { PushSession } from './sql-runner.js';
 
@@ -19,7 +18,7 @@ export function pgliteState(target: PgliteTarget): 'created' | 'exists' {
 
 /** Opens the embedded database (creating it when new) and runs `step` on it; applying happens in one transaction. */
 export async function withPglitePush<T>(settings: DatabaseSettings, step: (session: PushSession) => Promise<T>): Promise<T> {
-  const engine = await getDbEngine(settings);
+  const engine = await openEngine(settings);
   if (engine.driver !== 'pglite') throw new Error('the embedded database engine was expected');
   const client = engine.client;
   try {
@@ -31,4 +30,10 @@ export async function withPglitePush<T>(settings: DatabaseSettings, step: (sessi
   } finally {
     await engine.close();
   }
+}
+
+/** Opens the database through the runtime's engine, loaded on demand (it brings PGlite and drizzle-orm). */
+export async function openEngine(settings: DatabaseSettings): Promise<Awaited<ReturnType<typeof import('../../runtime/db/engine.js').getDbEngine>>> {
+  const { getDbEngine } = await import('../../runtime/db/engine.js');
+  return getDbEngine(settings);
 }

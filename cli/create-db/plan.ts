@@ -19,7 +19,8 @@ import { silenceStdout } from '../output.js';
 import { checkSameSnapshot, withCasedColumns } from './cased-columns.js';
 import { findDestructive, type DestructiveStatement } from './destructive.js';
 import { narrowToChangedTables } from './snapshot-narrow.js';
-import { drizzleKitExecutor, sqlLiteral, type SqlRunner } from './sql-runner.js';
+import { sqlLiteral } from './sql-literal.js';
+import { drizzleKitExecutor, type SqlRunner } from './sql-runner.js';
 
 /** What a push would do. */
 export interface PushPlan {

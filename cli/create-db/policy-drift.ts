@@ -7,7 +7,8 @@
  * the same table, in a transaction that is always rolled back.
  */
 import { quoteIdentifier as identifier } from './postgres.js';
-import { sqlLiteral, type PushSession, type SqlRunner } from './sql-runner.js';
+import { sqlLiteral } from './sql-literal.js';
+import type { PushSession, SqlRunner } from './sql-runner.js';
 
 interface ModelPolicy {
   schema: string;

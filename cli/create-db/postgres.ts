@@ -42,16 +42,23 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Creates the target database when it does not exist yet; tells which happened. */
-export async function ensurePostgresDatabase(target: PostgresTarget, settings: DatabaseSettings): Promise<'created' | 'exists'> {
-  const probe = connect(target, settings);
-  try {
-    await probe.unsafe('select 1');
-    return 'exists';
-  } catch (error) {
-    if (!isMissingDatabase(error)) throw connectFailure(error, target);
-  } finally {
-    await probe.end({ timeout: 1 });
+/**
+ * Creates the target database when it does not exist yet; tells which
+ * happened. `knownMissing`: this run has just been told it is missing, so it
+ * is not asked again (PgBouncer makes a second login to a missing database
+ * wait `server_login_retry`, 15 s by default).
+ */
+export async function ensurePostgresDatabase(target: PostgresTarget, settings: DatabaseSettings, knownMissing = false): Promise<'created' | 'exists'> {
+  if (!knownMissing) {
+    const probe = connect(target, settings);
+    try {
+      await probe.unsafe('select 1');
+      return 'exists';
+    } catch (error) {
+      if (!isMissingDatabase(error)) throw connectFailure(error, target);
+    } finally {
+      await probe.end({ timeout: 1 });
+    }
   }
   let lastError: unknown;
   for (const maintenance of MAINTENANCE_DATABASES) {

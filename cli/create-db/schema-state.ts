@@ -12,7 +12,9 @@
  * fingerprint of the pushed schemas.
  */
 import { BackendtsError } from '../../runtime/core/errors.js';
-import { sqlLiteral as literal, type SqlRunner } from './sql-runner.js';
+import type { ModelSources } from './model-sources.js';
+import { sqlLiteral as literal } from './sql-literal.js';
+import type { SqlRunner } from './sql-runner.js';
 
 /** The PostgreSQL schema holding create_db's own table. */
 export const STATE_SCHEMA = 'backendts';
@@ -29,6 +31,13 @@ export interface SchemaState {
   catalog: string;
   /** drizzle-kit's version: a snapshot written by another version is not diffed. */
   kitVersion: string;
+  /** What the models were loaded from, when it could be recorded (see model-sources.ts). */
+  sources?: PushedSources | undefined;
+}
+
+/** The sources of a push, with the schemas whose catalog fingerprint it recorded. */
+export interface PushedSources extends ModelSources {
+  schemaNames: string[];
 }
 
 /**
@@ -42,14 +51,20 @@ export interface StoredSchemaState extends Omit<SchemaState, 'snapshot'> {
 
 /** The last recorded push, or undefined when none was recorded (or the table is not there). */
 export async function readSchemaState(runner: SqlRunner): Promise<StoredSchemaState | undefined> {
-  const [exists] = await runner.query(`select to_regclass('${STATE_TABLE}') is not null as present`);
+  // The sources column came later: a table written by an older backendts has none.
+  const [exists] = await runner.query(
+    `select to_regclass('${STATE_TABLE}') is not null as present,
+      exists (select 1 from pg_attribute where attrelid = to_regclass('${STATE_TABLE}') and attname = 'sources' and not attisdropped) as has_sources`,
+  );
   if (!exists?.present) return undefined;
-  const [row] = await runner.query(`select id, models, catalog, kit_version from ${STATE_TABLE} order by id desc limit 1`);
+  const sources = exists.has_sources ? 'sources::text as sources' : 'null as sources';
+  const [row] = await runner.query(`select id, models, catalog, kit_version, ${sources} from ${STATE_TABLE} order by id desc limit 1`);
   if (row === undefined) return undefined;
   return {
     models: String(row.models),
     catalog: String(row.catalog),
     kitVersion: String(row.kit_version),
+    sources: typeof row.sources === 'string' ? (JSON.parse(row.sources) as PushedSources) : undefined,
     readSnapshot: async () => {
       const [stored] = await runner.query(`select snapshot::text as snapshot from ${STATE_TABLE} where id = ${Number(row.id)}`);
       return JSON.parse(String(stored?.snapshot)) as Record<string, unknown>;
@@ -70,6 +85,17 @@ export async function writeSchemaState(runner: SqlRunner, state: SchemaState): P
   }
 }
 
+/**
+ * Records other sources for the last push's models (they gave the same
+ * snapshot); call it in a transaction, under create_db's lock.
+ */
+export async function recordSources(runner: SqlRunner, sources: PushedSources): Promise<void> {
+  await runner.query(`alter table ${STATE_TABLE} add column if not exists sources jsonb`);
+  await runner.query(
+    `update ${STATE_TABLE} set sources = ${literal(JSON.stringify(sources))}::jsonb where id = (select max(id) from ${STATE_TABLE})`,
+  );
+}
+
 async function insertState(runner: SqlRunner, state: SchemaState): Promise<void> {
   await runner.query(`create schema if not exists ${STATE_SCHEMA}`);
   await runner.query(
@@ -82,7 +108,9 @@ async function insertState(runner: SqlRunner, state: SchemaState): Promise<void>
       snapshot jsonb not null
     )`,
   );
+  await runner.query(`alter table ${STATE_TABLE} add column if not exists sources jsonb`);
+  const sources = state.sources === undefined ? 'null' : `${literal(JSON.stringify(state.sources))}::jsonb`;
   await runner.query(
-    `insert into ${STATE_TABLE} (kit_version, models, catalog, snapshot) values (${literal(state.kitVersion)}, ${literal(state.models)}, ${literal(state.catalog)}, ${literal(JSON.stringify(state.snapshot))}::jsonb)`,
+    `insert into ${STATE_TABLE} (kit_version, models, catalog, snapshot, sources) values (${literal(state.kitVersion)}, ${literal(state.models)}, ${literal(state.catalog)}, ${literal(JSON.stringify(state.snapshot))}::jsonb, ${sources})`,
   );
 }

@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
+import { sqlLiteral } from './sql-literal.js';
 
 /** Runs one SQL text (no parameters) and returns its rows. */
 export interface SqlRunner {
@@ -80,9 +81,4 @@ export function drizzleKitExecutor(runner: SqlRunner, onError: (error: unknown) 
       }
     },
   };
-}
-
-/** A string as an SQL literal (the runners take no parameters). */
-export function sqlLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

@@ -14,11 +14,12 @@
 import { collectSchema, type CollectedSchema } from '../../codegen/collect.js';
 import { readColumnCasing } from '../../runtime/db/casing.js';
 import { BackendtsError } from '../../runtime/core/errors.js';
-import { catalogFingerprint, modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
+import { catalogFingerprint } from '../create-db/catalog-fingerprint.js';
+import { modelsFingerprint, modelsSnapshot } from '../create-db/fingerprint.js';
 import { kitSchema } from '../create-db/kit-schema.js';
 import { planPush } from '../create-db/plan.js';
 import { readSchemaState, STATE_TABLE } from '../create-db/schema-state.js';
-import { sqlLiteral } from '../create-db/sql-runner.js';
+import { sqlLiteral } from '../create-db/sql-literal.js';
 import type { ProjectContext } from '../prepare.js';
 import { readSnapshot, type MigrationFile } from './folder.js';
 import type { MigrationRunner } from './session.js';

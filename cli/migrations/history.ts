@@ -5,7 +5,8 @@
  * migration's own transaction, so a migration that fails records nothing.
  */
 import { STATE_SCHEMA } from '../create-db/schema-state.js';
-import { sqlLiteral as literal, type SqlRunner } from '../create-db/sql-runner.js';
+import { sqlLiteral as literal } from '../create-db/sql-literal.js';
+import type { SqlRunner } from '../create-db/sql-runner.js';
 
 /** The table, qualified. */
 export const MIGRATIONS_TABLE = `${STATE_SCHEMA}.migrations`;

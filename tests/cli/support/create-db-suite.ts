@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UNCHANGED_SOURCES } from '../../../cli/create-db/sources-check.js';
 import { assertBuilt, copyFixture, relocateProject, removeDir, runCli, runCliInProcess, show } from './cli.js';
 import { columnsOf, pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
 import { ADDITIVE, DESTRUCTIVE, writeModels } from './models.js';
@@ -57,11 +58,12 @@ export function defineCreateDbSuite(driver: Driver): void {
       });
     });
 
-    it('reports "up to date" on a second run and executes nothing', async () => {
+    it('reports "up to date" on a second run, without loading the models, and executes nothing', async () => {
       const result = await createDb();
       expect(result.code, show(result)).toBe(0);
       expect(result.stdout).toMatch(driver === 'postgres' ? `database "${database}" exists` : 'embedded database exists');
-      expect(result.stdout).toContain('up to date: neither the models nor the database changed since the last create_db');
+      // The first run (the built command) recorded what the models were loaded from.
+      expect(result.stdout).toContain(UNCHANGED_SOURCES);
       expect(result.stdout).not.toMatch(/comparing|planned|applying|applied/);
     });
 
