@@ -8,6 +8,7 @@
  *
  *   node bench/instructions.mjs [--contender backendts] [--route hello-world]
  *     [--warmup-requests 12000] [--window 2000] [--windows 3] [--max-windows 10] [--tolerance 0.02]
+ *     [--keep <dir>] [--perf-map]
  *
  * One server runs under callgrind with a count per thread. After the
  * warm-up requests (12,000 for hello-world and 15,000 for the database
@@ -20,9 +21,14 @@
  * printed beside it (the rest is V8's compiler and GC helpers and libuv's
  * pool). Needs valgrind (Debian package `valgrind`). Slow: the server runs
  * about 50 times slower under callgrind.
+ *
+ * `--keep <dir>` copies the callgrind.out files of every window into
+ * `<dir>` (for `callgrind_annotate`); `--perf-map` starts Node with
+ * `--perf-basic-prof`, so that `bench/lib/callgrind-js-names.mjs` can name the
+ * JIT-compiled JavaScript functions, which callgrind only knows by address.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,6 +55,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '8' },
     port: { type: 'string', default: '38998' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    keep: { type: 'string' },
+    'perf-map': { type: 'boolean', default: false },
   },
 });
 const contender = chosenContender(values);
@@ -103,6 +111,15 @@ function settled(values) {
   return (Math.max(...last) - Math.min(...last)) / middle <= tolerance;
 }
 
+/** Copies the dumps, and the perf map of `pid` when there is one, into `keep`. */
+function keepDumps(dir, keep, pid) {
+  mkdirSync(keep, { recursive: true });
+  for (const name of readdirSync(dir)) copyFileSync(path.join(dir, name), path.join(keep, name));
+  const map = `/tmp/perf-${pid}.map`;
+  if (existsSync(map)) copyFileSync(map, path.join(keep, 'perf.map'));
+  console.log(`callgrind dumps kept in ${keep}`);
+}
+
 const kilo = (count) => `${(count / windowSize / 1000).toFixed(1)} k`;
 
 await withSeededDatabase({ key: values.contender, pgUrl: values['pg-url'], port, purpose: 'instructions' }, async ({ env }) => {
@@ -110,7 +127,8 @@ await withSeededDatabase({ key: values.contender, pgUrl: values['pg-url'], port,
   const server = await startServer({
     label: contender.label,
     command: 'valgrind',
-    args: ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${path.join(dir, 'cg')}`, contender.command, ...contender.args],
+    args: ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${path.join(dir, 'cg')}`, contender.command,
+      ...(values['perf-map'] ? ['--perf-basic-prof'] : []), ...contender.args],
     env,
     cwd: ROOT,
     port,
@@ -137,6 +155,7 @@ await withSeededDatabase({ key: values.contender, pgUrl: values['pg-url'], port,
       `${settled(main) ? '' : `, not within ${tolerance * 100} % after ${main.length} windows`})`);
   } finally {
     await server.stop();
+    if (values.keep) keepDumps(dir, path.resolve(values.keep), server.pid);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   }
 });
