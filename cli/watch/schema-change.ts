@@ -38,8 +38,9 @@ export async function applySchemaChange(project: ProjectContext, config: Config,
   const applied: string[] = [];
   let code: number;
   try {
-    const { createDb } = await import('../commands/create-db.js');
-    code = await createDb(project, {}, statementsOnly(output, applied));
+    // Straight to the run that loads the models: they did change, so create_db's first check (another open of the embedded database) would only say so.
+    const { pushModels } = await import('../create-db/push-models.js');
+    code = await pushModels(project, {}, statementsOnly(output, applied), { databaseMissing: false });
   } catch (error) {
     if (!(error instanceof BackendtsError)) throw error;
     output.error(formatError(error));
