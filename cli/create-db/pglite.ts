@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { DbEngine } from '../../runtime/db/engine.js';
 import type { DatabaseSettings, DatabaseTarget } from '../../runtime/db/settings.js';
 import type { PushSession } from './sql-runner.js';
 
@@ -33,7 +34,7 @@ export async function withPglitePush<T>(settings: DatabaseSettings, step: (sessi
 }
 
 /** Opens the database through the runtime's engine, loaded on demand (it brings PGlite and drizzle-orm). */
-export async function openEngine(settings: DatabaseSettings): Promise<Awaited<ReturnType<typeof import('../../runtime/db/engine.js').getDbEngine>>> {
+export async function openEngine(settings: DatabaseSettings): Promise<DbEngine> {
   const { getDbEngine } = await import('../../runtime/db/engine.js');
   return getDbEngine(settings);
 }

@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
 import { collectedTablesLine } from '../collected-tables.js';
 import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
 import type { ColumnCasing } from '../../runtime/db/casing.js';
@@ -60,41 +59,34 @@ export async function pushModels(project: ProjectContext, options: CreateDbOptio
   const where = describeTarget(target);
   output.info(`connecting to ${where}…`);
   if (hasMigrations(collected.projectDir)) {
-    const code = await createDbFromMigrations(project, collected, settings, options, output);
-    if (code === 0) output.info(`done in ${(performance.now() / 1000).toFixed(1)} s`);
-    return code;
+    return createDbFromMigrations(project, collected, settings, options, output);
   }
 
   const pushTarget = { where, owners: tableOwners(collected.entries), extensions: settings.extensions, casing: settings.casing };
   const step = (session: PushSession): Promise<number> => pushStep(session, collected.schema, sources, pushTarget, options, output);
   // A dry run on a database made for it leaves none behind either.
   const keep = () => !options.dryRun;
-  let exitCode: number;
   if (target.driver === 'postgres') {
     const state = await ensurePostgresDatabase(target, settings, known.databaseMissing);
     output.info(state === 'created' ? `database "${target.name}" created` : `database "${target.name}" exists`);
     const created = state === 'created' ? { what: `database "${target.name}"`, drop: () => dropPostgresDatabase(target, settings) } : undefined;
-    exitCode = await withFirstPushUndo(created, () => withPostgresPush(target, settings, output, step), keep);
-  } else {
-    const state = pgliteState(target);
-    // Only a folder this run made is removed: one that was there may hold other files.
-    const created =
-      !target.path.startsWith(MEMORY_PATH) && !existsSync(target.path)
-        ? { what: `the embedded database folder ${target.path}`, drop: () => rm(target.path, { recursive: true, force: true }) }
-        : undefined;
-    exitCode = await withFirstPushUndo(
-      created,
-      () =>
-        withPglitePush(settings, (session) => {
-          output.info(state === 'created' ? 'embedded database created' : 'embedded database exists');
-          return step(session);
-        }),
-      keep,
-    );
+    return withFirstPushUndo(created, () => withPostgresPush(target, settings, output, step), keep);
   }
-  // From process start (performance's time origin): the wait the user had, start-up and loading included.
-  if (exitCode === 0) output.info(`done in ${(performance.now() / 1000).toFixed(1)} s`);
-  return exitCode;
+  const state = pgliteState(target);
+  // Only a folder this run made is removed: one that was there may hold other files.
+  const created =
+    !target.path.startsWith(MEMORY_PATH) && !existsSync(target.path)
+      ? { what: `the embedded database folder ${target.path}`, drop: () => rm(target.path, { recursive: true, force: true }) }
+      : undefined;
+  return withFirstPushUndo(
+    created,
+    () =>
+      withPglitePush(settings, (session) => {
+        output.info(state === 'created' ? 'embedded database created' : 'embedded database exists');
+        return step(session);
+      }),
+    keep,
+  );
 }
 
 /** The database a push goes to, and which app owns each table. */

@@ -90,7 +90,7 @@ export async function writeSchemaState(runner: SqlRunner, state: SchemaState): P
  * snapshot); call it in a transaction, under create_db's lock.
  */
 export async function recordSources(runner: SqlRunner, sources: PushedSources): Promise<void> {
-  await runner.query(`alter table ${STATE_TABLE} add column if not exists sources jsonb`);
+  await addSourcesColumn(runner);
   await runner.query(
     `update ${STATE_TABLE} set sources = ${literal(JSON.stringify(sources))}::jsonb where id = (select max(id) from ${STATE_TABLE})`,
   );
@@ -108,9 +108,14 @@ async function insertState(runner: SqlRunner, state: SchemaState): Promise<void>
       snapshot jsonb not null
     )`,
   );
-  await runner.query(`alter table ${STATE_TABLE} add column if not exists sources jsonb`);
+  await addSourcesColumn(runner);
   const sources = state.sources === undefined ? 'null' : `${literal(JSON.stringify(state.sources))}::jsonb`;
   await runner.query(
     `insert into ${STATE_TABLE} (kit_version, models, catalog, snapshot, sources) values (${literal(state.kitVersion)}, ${literal(state.models)}, ${literal(state.catalog)}, ${literal(JSON.stringify(state.snapshot))}::jsonb, ${sources})`,
   );
+}
+
+/** The `sources` column, which a table written by an older backendts lacks. */
+async function addSourcesColumn(runner: SqlRunner): Promise<void> {
+  await runner.query(`alter table ${STATE_TABLE} add column if not exists sources jsonb`);
 }
