@@ -3,15 +3,14 @@
  * PostgreSQL and on the embedded database: codegen, create_db (in process)
  * and a request served by the built command all name the columns the same way.
  */
-import { randomBytes } from 'node:crypto';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drizzleKitConfig } from '../../codegen/drizzle-kit-config.js';
 import { assertBuilt, linkDependencies, relocateProject, removeDir, repoRoot, runCliInProcess, show, tempDir } from './support/cli.js';
-import { columnsOf, pgliteInspector, postgresInspector, type Inspector } from './support/inspect.js';
-import { dropDatabase, postgresUrl } from './support/postgres.js';
+import { columnsOf, type Inspector } from './support/inspect.js';
 import { request, startServer } from './support/server.js';
+import { driverLabel, suiteDatabase, type SuiteDatabase } from './support/suite-database.js';
 
 const COLUMNS = [
   'account_tags.account_id',
@@ -29,9 +28,9 @@ const COLUMNS = [
 
 for (const driver of ['postgres', 'pglite'] as const) {
   // The embedded database takes seconds to open on a busy machine, and every step opens it.
-  describe(`[database] casing = snake_case on ${driver === 'postgres' ? 'PostgreSQL' : 'the embedded database (PGlite)'}`, { timeout: 300_000 }, () => {
+  describe(`[database] casing = snake_case on ${driverLabel(driver)}`, { timeout: 300_000 }, () => {
     let projectDir: string;
-    let database: string;
+    let target: SuiteDatabase;
     let env: Record<string, string>;
     let db: Inspector;
     const cli = (...args: string[]) => runCliInProcess(args, { cwd: projectDir, env });
@@ -44,13 +43,12 @@ for (const driver of ['postgres', 'pglite'] as const) {
       projectDir = tempDir('casing');
       cpSync(path.join(repoRoot, 'fixtures/db/casing'), projectDir, { recursive: true });
       linkDependencies(projectDir);
-      database = `casing_${randomBytes(5).toString('hex')}`;
-      env = driver === 'postgres' ? { DATABASE_URL: postgresUrl(database) } : {};
-      db = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(() => path.join(projectDir, 'embedded'));
+      target = suiteDatabase(driver, 'casing', () => path.join(projectDir, 'embedded'));
+      ({ env, db } = target);
     });
 
     afterAll(async () => {
-      if (driver === 'postgres') await dropDatabase(database);
+      await target.drop();
       removeDir(projectDir);
     });
 

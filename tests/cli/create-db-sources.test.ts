@@ -10,9 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNCHANGED_SOURCES } from '../../cli/create-db/sources-check.js';
 import { assertBuilt, copyFixture, removeDir, runCli, show, tempDir, type CliResult } from './support/cli.js';
-import { columnsOf, pgliteInspector, postgresInspector, type Inspector } from './support/inspect.js';
+import { columnsOf, type Inspector } from './support/inspect.js';
 import { writeModels } from './support/models.js';
-import { dropDatabase, postgresUrl, uniqueDatabaseName } from './support/postgres.js';
+import { driverLabel, suiteDatabase, type SuiteDatabase } from './support/suite-database.js';
 
 /** A column helper in a module of its own: the models import it, create_db never names it. */
 const HELPER = `import { text } from 'drizzle-orm/pg-core';
@@ -41,9 +41,9 @@ const loadedModels = (result: CliResult) => result.stdout.includes('collected ')
 
 describe('create_db skips loading the models when nothing they are built from changed', { timeout: 240_000 }, () => {
   for (const driver of ['postgres', 'pglite'] as const) {
-    describe(driver === 'postgres' ? 'PostgreSQL' : 'the embedded database (PGlite)', () => {
+    describe(driverLabel(driver), () => {
       let projectDir: string;
-      let database: string;
+      let target: SuiteDatabase;
       let env: Record<string, string>;
       let db: Inspector;
       const createDb = (extraEnv: Record<string, string> = {}, cwd = projectDir) =>
@@ -65,13 +65,12 @@ describe('create_db skips loading the models when nothing they are built from ch
         projectDir = copyFixture('project');
         writeFileSync(store('columns.ts'), HELPER);
         writeModels(projectDir, MODELS);
-        database = uniqueDatabaseName(`sources_${driver}`);
-        env = driver === 'postgres' ? { DATABASE_URL: postgresUrl(database) } : {};
-        db = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(() => path.join(projectDir, '.backendts/db'));
+        target = suiteDatabase(driver, `sources_${driver}`, () => path.join(projectDir, '.backendts/db'));
+        ({ env, db } = target);
       });
 
       afterAll(async () => {
-        if (driver === 'postgres') await dropDatabase(database);
+        await target.drop();
         removeDir(projectDir);
       });
 

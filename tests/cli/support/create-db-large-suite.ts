@@ -13,7 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogLines } from './catalog.js';
 import { assertBuilt, copyProject, relocateProject, removeDir, runCliInProcess, show, tempDir } from './cli.js';
-import type { Driver } from './create-db-suite.js';
+import type { Driver } from './suite-database.js';
 import { pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
 import { dropDatabase, postgresUrl } from './postgres.js';
 

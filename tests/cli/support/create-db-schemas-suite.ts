@@ -8,11 +8,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, copyFixture, relocateProject, removeDir, runCliInProcess, show } from './cli.js';
-import type { Driver } from './create-db-suite.js';
-import { pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
 import { writeModels } from './models.js';
-import { dropDatabase, postgresUrl, uniqueDatabaseName } from './postgres.js';
 import { compositeKeys, UNEXPORTED_SCHEMA, withPolicy } from './schema-models.js';
+import { suiteDatabase, type Driver, type SuiteDatabase } from './suite-database.js';
 
 /** The statements a run printed with --verbose (the lines that are SQL). */
 function statementsOf(stdout: string): string[] {
@@ -23,7 +21,7 @@ function statementsOf(stdout: string): string[] {
 export function defineCreateDbSchemasSuite(driver: Driver): void {
   describe(`create_db on ${driver === 'postgres' ? 'PostgreSQL' : 'PGlite'}, with what the live comparison gets wrong`, { timeout: 240_000 }, () => {
     const projects: string[] = [];
-    const databases: string[] = [];
+    const databases: SuiteDatabase[] = [];
 
     /** A fresh project (and database) with the given models; its runs are in process. */
     const project = (models: string) => {
@@ -32,10 +30,9 @@ export function defineCreateDbSchemasSuite(driver: Driver): void {
       // An app with models only: the fixture's routes use its own tables.
       writeFileSync(path.join(dir, 'apps/store/main.ts'), `import { App } from 'backendts';\nexport const app = new App({ models: ['./db/models'] });\n`);
       writeModels(dir, models);
-      const database = uniqueDatabaseName(`schemas_${driver}`);
-      if (driver === 'postgres') databases.push(database);
-      const env: Record<string, string> = driver === 'postgres' ? { DATABASE_URL: postgresUrl(database) } : {};
-      const db: Inspector = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(() => path.join(dir, '.backendts/db'));
+      const target = suiteDatabase(driver, `schemas_${driver}`, () => path.join(dir, '.backendts/db'));
+      databases.push(target);
+      const { env, db } = target;
       return {
         db,
         get dir() {
@@ -58,7 +55,7 @@ export function defineCreateDbSchemasSuite(driver: Driver): void {
     beforeAll(() => assertBuilt());
 
     afterAll(async () => {
-      for (const name of databases) await dropDatabase(name);
+      for (const database of databases) await database.drop();
       for (const dir of projects) removeDir(dir);
     });
 

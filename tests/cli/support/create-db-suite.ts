@@ -7,22 +7,21 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNCHANGED_SOURCES } from '../../../cli/create-db/sources-check.js';
 import { assertBuilt, copyFixture, relocateProject, removeDir, runCli, runCliInProcess, show } from './cli.js';
-import { columnsOf, pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
+import { columnsOf, type Inspector } from './inspect.js';
 import { ADDITIVE, DESTRUCTIVE, writeModels } from './models.js';
-import { databaseExists, dropDatabase, postgresUrl, uniqueDatabaseName } from './postgres.js';
+import { databaseExists } from './postgres.js';
+import { driverLabel, suiteDatabase, type Driver, type SuiteDatabase } from './suite-database.js';
 
 const INITIAL_COLUMNS = ['categories.id', 'categories.name', 'products.category_id', 'products.id', 'products.kind', 'products.name'];
 const ADDITIVE_COLUMNS = [...INITIAL_COLUMNS, 'products.price', 'tags.id', 'tags.label'].sort();
 
-/** Which database a suite runs on. */
-export type Driver = 'postgres' | 'pglite';
-
 /** Defines the create_db suite for one driver. */
 export function defineCreateDbSuite(driver: Driver): void {
   // The embedded database takes seconds to open on a busy machine, and every step opens it twice.
-  describe(`create_db on ${driver === 'postgres' ? 'PostgreSQL' : 'the embedded database (PGlite)'}`, { timeout: 180_000 }, () => {
+  describe(`create_db on ${driverLabel(driver)}`, { timeout: 180_000 }, () => {
     let projectDir: string;
-    let database: string;
+    let target: SuiteDatabase;
+    let database: string | undefined;
     let env: Record<string, string>;
     let db: Inspector;
     // The first run is the built command, as a user runs it; the others run in this process.
@@ -35,13 +34,12 @@ export function defineCreateDbSuite(driver: Driver): void {
     beforeAll(() => {
       assertBuilt();
       projectDir = copyFixture('project');
-      database = uniqueDatabaseName(driver);
-      env = driver === 'postgres' ? { DATABASE_URL: postgresUrl(database) } : {};
-      db = driver === 'postgres' ? postgresInspector(database) : pgliteInspector(() => path.join(projectDir, '.backendts/db'));
+      target = suiteDatabase(driver, driver, () => path.join(projectDir, '.backendts/db'));
+      ({ name: database, env, db } = target);
     });
 
     afterAll(async () => {
-      if (driver === 'postgres') await dropDatabase(database);
+      await target.drop();
       removeDir(projectDir);
     });
 
@@ -51,7 +49,7 @@ export function defineCreateDbSuite(driver: Driver): void {
       expect(result.stdout).toMatch(driver === 'postgres' ? `database "${database}" created` : 'embedded database created');
       expect(result.stdout).toMatch(/\d+ statements planned/);
       expect(result.stdout).toContain('applied');
-      if (driver === 'postgres') expect(await databaseExists(database)).toBe(true);
+      if (database !== undefined) expect(await databaseExists(database)).toBe(true);
       await db(async (query) => {
         expect(await columnsOf(query)).toEqual(INITIAL_COLUMNS);
         await query(`insert into products (name, kind) values ('Dune', 'book')`);

@@ -12,13 +12,11 @@ import { assertBuilt, removeDir, runCli, show, type CliResult } from './cli.js';
 import { pgliteInspector, postgresInspector, type Inspector } from './inspect.js';
 import { databaseEnv, migrationDatabaseName, migrationsProject, V1, V2, V3, V4, type MigrationsProject } from './migrations.js';
 import { dropDatabase } from './postgres.js';
-
-/** Which database a suite runs on. */
-export type Driver = 'postgres' | 'pglite';
+import { driverLabel, type Driver } from './suite-database.js';
 
 /** Defines the migrations suite for one driver. */
 export function defineMigrationsSuite(driver: Driver): void {
-  describe(`makemigrations and migrate on ${driver === 'postgres' ? 'PostgreSQL' : 'the embedded database (PGlite)'}`, { timeout: 240_000 }, () => {
+  describe(`makemigrations and migrate on ${driverLabel(driver)}`, { timeout: 240_000 }, () => {
     let project: MigrationsProject;
     let database: string | undefined;
     let db: Inspector;
