@@ -26,7 +26,8 @@ const HELP = `usage: node bench/run.mjs [options]
   --rounds <n>           rounds of the HTTP suite; medians are reported (default 3)
   --connections <n>      concurrent connections of the load generator (default 64)
   --pool-size <n>        database pool size of every server (default 10)
-  --codegen-rounds <n>   repetitions of the cold codegen (default 3)
+  --codegen-rounds <n>   repetitions of the cold codegen (default 3); the first, in a folder
+                         tsx never transformed, is reported apart
   --build-rounds <n>     repetitions of each create_db and drizzle-kit push step (default 1)
   --build-timeout <s>    a create_db or push step still running after this is stopped and reported as such (default 30)
   --build-apps <n>       apps of the generated project (default 100, 10 tables each)

@@ -97,8 +97,8 @@ export function targetChecks(http, build) {
     // Lower is better: Fastify's p99 over ours.
     add(`${route}: p99 no worse than Fastify + Drizzle`, ratio(p99(route, 'fastify'), p99(route, 'backendts')), 1.0);
   }
-  if (build?.codegen !== undefined) {
-    checks.push({ target: 'codegen ≤ 0.6 s', value: `${build.codegen.toFixed(2)} s`, met: build.codegen <= 0.6 });
+  for (const [what, seconds] of [['no .backendts/', build?.codegen], ['first run in a new folder', build?.codegenNewFolder]]) {
+    if (seconds !== undefined) checks.push({ target: `codegen ≤ 0.6 s (${what})`, value: `${seconds.toFixed(2)} s`, met: seconds <= 0.6 });
   }
   for (const step of build?.steps ?? []) {
     const limit = STEP_TARGETS[step.label];
@@ -130,7 +130,7 @@ export function renderBuild(build) {
     '## Build time',
     '',
     `The generated project (${build.project}). Wall time of each command as a user runs it (a new process each time, ` +
-      `TypeScript loading included): codegen ${build.codegenRounds} time(s), each database step ${build.rounds} time(s), medians. ` +
+      `TypeScript loading included): codegen ${build.codegenRounds} time(s) (the first, in a new folder, reported apart), each database step ${build.rounds} time(s), medians. ` +
       `A database step still running after ${build.timeout} s was stopped ("stopped"). "÷ push" compares create_db ` +
       'with `drizzle-kit push` on the same schema and the same kind of database; "< x" when push was stopped ' +
       '(its time is then only known to exceed the limit).',
