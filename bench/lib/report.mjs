@@ -15,7 +15,8 @@ export const ROUTE_TITLES = {
 };
 
 const fixed = (value, digits) => (value === undefined ? 'n/a' : value.toFixed(digits));
-const times = (value) => (value === undefined ? 'n/a' : `${value.toFixed(2)}×`);
+// Two decimals, or two significant digits below 0.01 (a no-change create_db against a push stopped at its limit).
+const times = (value) => (value === undefined ? 'n/a' : `${value >= 0.01 || value === 0 ? value.toFixed(2) : value.toPrecision(2)}×`);
 
 function cpuModel() {
   const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((item) => item.startsWith('model name'));
