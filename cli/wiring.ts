@@ -95,7 +95,7 @@ function defineCommands(io: CliIo, noRename: boolean): ReturnType<typeof cac> {
     .alias('create-db')
     .option('--force', 'Also apply changes that lose data (dropped tables or columns, type changes)')
     .option('--dry-run', 'Print the planned SQL and change nothing')
-    .option('--verbose', 'Print each SQL statement as it is applied')
+    .option('--verbose', 'Print how the models were loaded and each SQL statement as it is applied')
     .action(action(async (options) => {
       const { createDb } = await import('./commands/create-db.js');
       return createDb(await prepare(options), { force: Boolean(options.force), dryRun: Boolean(options.dryRun) },

@@ -3,7 +3,7 @@
  * one schema and writes the generated files under `.backendts/`.
  */
 export { collectSchema } from './collect.js';
-export type { CollectSchemaOptions, CollectedEntry, CollectedSchema } from './collect.js';
+export type { CollectSchemaOptions, CollectedEntry, CollectedSchema, ModuleLoading } from './collect.js';
 export type { CollectedKind } from '../runtime/schema/drizzle-kinds.js';
 export { generate } from './generate.js';
 export type { GenerateOptions, GenerateResult, GeneratedFile, GeneratedFileStatus } from './generate.js';

@@ -4,8 +4,9 @@
  * pushed (about a second saved on a thousand tables):
  * - every file Node loaded while the models were collected (the apps' main
  *   modules, the model modules, whatever they import, in the project and in
- *   node_modules), with a hash of its content, by its path from the project
- *   folder, so that another checkout of the same sources matches too;
+ *   node_modules) or that went into the bundle they were loaded from, with
+ *   a hash of its content, by its path from the project folder, so that
+ *   another checkout of the same sources matches too;
  * - the project's package.json (its `imports` aliases) and tsconfig.json with
  *   the local files it extends (its `paths` aliases), which decide where an
  *   import leads;
@@ -77,7 +78,8 @@ export async function collectRecordingSources(
   }
   const collected = recorded.result;
   if (recorded.files === undefined) return { collected, sources: undefined };
-  const loaded = recorded.files;
+  // Files read into one bundle: Node loaded the bundle, not them.
+  const loaded = new Set([...recorded.files, ...('bundle' in collected.loadedFrom ? collected.loadedFrom.bundle : [])]);
   const needed = [...collected.apps.map((app) => app.mainFile), ...collected.entries.map((entry) => entry.file)];
   if (needed.some((file) => !loaded.has(realPath(file)))) return { collected, sources: undefined };
   const projectDir = realProjectDir(project.projectDir);

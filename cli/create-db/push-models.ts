@@ -6,8 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { collectedTablesLine } from '../collected-tables.js';
+import { collectedTablesLine, moduleLoadingLine } from '../collected-tables.js';
 import { collectSchema, type CollectedEntry } from '../../codegen/collect.js';
+import { startBundler } from '../../codegen/bundle-modules.js';
 import type { ColumnCasing } from '../../runtime/db/casing.js';
 import { describeTarget, MEMORY_PATH, readDatabaseSettings, sessionSettings } from '../../runtime/db/settings.js';
 import { applyStatements } from './apply.js';
@@ -41,17 +42,32 @@ export interface CreateDbOptions {
 /** Exit code when a change that would lose data is refused. */
 export const EXIT_DESTRUCTIVE = 2;
 
+/** What the caller of {@link pushModels} knows. */
+export interface PushContext {
+  /** The database is known to be missing (create_db's first check found none). */
+  databaseMissing: boolean;
+  /**
+   * A server starts in this process next (`run --watch`): the modules are
+   * imported from their files, where it then finds them, rather than bundled.
+   */
+  serverFollows?: boolean;
+}
+
 /**
  * The run that loads the models: collects them (recording what they are
  * built from), then creates the database when missing and pushes.
  */
-export async function pushModels(project: ProjectContext, options: CreateDbOptions, output: Output, known: { databaseMissing: boolean }): Promise<number> {
+export async function pushModels(project: ProjectContext, options: CreateDbOptions, output: Output, known: PushContext): Promise<number> {
   // Before the TypeScript loader: its hooks make loading drizzle-kit slower.
   await preloadDrizzleKit();
+  const bundle = !known.serverFollows;
+  if (bundle) await startBundler();
   const { collected, sources } = await collectRecordingSources({ projectDir: project.projectDir, env: project.env }, () =>
-    collectSchema({ projectDir: project.projectDir, env: project.env }),
+    collectSchema({ projectDir: project.projectDir, env: project.env, bundle }),
   );
   output.info(collectedTablesLine(collected));
+  // Under run --watch, detail lines are the statements applied.
+  if (bundle) output.detail(moduleLoadingLine(collected));
 
   // direct_url (or direct_host/direct_port) when set: a transaction pooler cannot hold the lock and session create_db needs.
   const settings = sessionSettings(readDatabaseSettings(collected.config, { projectDir: collected.projectDir, configFile: collected.configFile }));

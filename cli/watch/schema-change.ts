@@ -40,7 +40,7 @@ export async function applySchemaChange(project: ProjectContext, config: Config,
   try {
     // Straight to the run that loads the models: they did change, so create_db's first check (another open of the embedded database) would only say so.
     const { pushModels } = await import('../create-db/push-models.js');
-    code = await pushModels(project, {}, statementsOnly(output, applied), { databaseMissing: false });
+    code = await pushModels(project, {}, statementsOnly(output, applied), { databaseMissing: false, serverFollows: true });
   } catch (error) {
     if (!(error instanceof BackendtsError)) throw error;
     output.error(formatError(error));

@@ -11,6 +11,7 @@ import { isApp, type App } from '../core/app.js';
 import { configList, type Config } from './config.js';
 import { BackendtsError } from '../core/errors.js';
 import { loadTypeScriptFor } from './load-typescript.js';
+import type { ModuleImporter } from './import-modules.js';
 
 /** An active app, loaded. */
 export interface LoadedApp {
@@ -206,9 +207,11 @@ export async function importFile(file: string, projectDir?: string): Promise<Rec
 
 /**
  * Loads every active app of the project in config order. Each main module
- * must export `app`; any failure names the app and the file.
+ * must export `app`; any failure names the app and the file. `importer`
+ * gives the main modules' exports when they were loaded another way
+ * (codegen's bundle); by default each is imported from its file.
  */
-export async function loadApps(projectDir: string, config: Config, configFile: string): Promise<LoadedApp[]> {
+export async function loadApps(projectDir: string, config: Config, configFile: string, importer?: ModuleImporter): Promise<LoadedApp[]> {
   const loaded: LoadedApp[] = [];
   const seen = new Set<string>();
   for (const entry of activeAppEntries(config)) {
@@ -221,7 +224,7 @@ export async function loadApps(projectDir: string, config: Config, configFile: s
     seen.add(located.mainFile);
     let module: Record<string, unknown>;
     try {
-      module = await importFile(located.mainFile, projectDir);
+      module = importer === undefined ? await importFile(located.mainFile, projectDir) : await importedBy(importer, located.mainFile, projectDir);
     } catch (error) {
       throw new BackendtsError(
         'BT_APP_IMPORT',
@@ -239,6 +242,13 @@ export async function loadApps(projectDir: string, config: Config, configFile: s
     loaded.push({ ...located, name, app });
   }
   return loaded;
+}
+
+/** One module's exports from `importer`; throws what importing it threw. */
+async function importedBy(importer: ModuleImporter, file: string, projectDir: string): Promise<Record<string, unknown>> {
+  const [outcome] = await importer([file], projectDir);
+  if (outcome === undefined || !outcome.ok) throw outcome?.error ?? new Error(`${file} was not imported`);
+  return outcome.exports;
 }
 
 /**

@@ -14,6 +14,13 @@ import { importFile } from './apps.js';
 export type ImportOutcome = { ok: true; exports: Record<string, unknown> } | { ok: false; error: unknown };
 
 /**
+ * Imports modules by absolute path, evaluated in the order given, one
+ * outcome per file: {@link importModules}, or modules loaded another way
+ * (codegen's bundle).
+ */
+export type ModuleImporter = (files: readonly string[], projectDir?: string) => Promise<ImportOutcome[]>;
+
+/**
  * True when this module was compiled by vite (under vitest), whose module
  * runner loads what it imports itself and cannot follow a generated module.
  */
@@ -25,7 +32,7 @@ function loadedByVite(): boolean {
  * Imports `files` (absolute paths), evaluated in that order; one outcome per
  * file. TypeScript files get the loader first, with `projectDir`'s tsconfig.json.
  */
-export async function importModules(files: readonly string[], projectDir?: string): Promise<ImportOutcome[]> {
+export const importModules: ModuleImporter = async (files, projectDir) => {
   await loadTypeScriptFor(files, projectDir);
   if (files.length > 1 && !loadedByVite()) {
     const source = files.map((file, index) => `export * as m${index} from ${JSON.stringify(pathToFileURL(file).href)};`).join('\n');
@@ -41,4 +48,4 @@ export async function importModules(files: readonly string[], projectDir?: strin
     outcomes.push(await importFile(file, projectDir).then((exports) => ({ ok: true as const, exports }), (error: unknown) => ({ ok: false as const, error })));
   }
   return outcomes;
-}
+};

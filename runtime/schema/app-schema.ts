@@ -10,6 +10,7 @@ import { describeDrizzleObject, type CollectedKind } from './drizzle-kinds.js';
 import { BackendtsError } from '../core/errors.js';
 import { displayPath, importModelModules, resolveModelModules } from './model-modules.js';
 import type { LoadedApp } from '../project/apps.js';
+import type { ModuleImporter } from '../project/import-modules.js';
 import { checkSqlNames, uniqueNames, type NamedObject } from './schema-names.js';
 
 /** One collected Drizzle object. */
@@ -50,6 +51,8 @@ export interface AppSchema {
 export interface CollectAppSchemaOptions {
   /** More checks of the objects, run after the SQL-name check and before naming (codegen's identifier lengths). */
   checks?: readonly ((entries: readonly PendingEntry[]) => void)[];
+  /** Gives the model modules' exports when they were loaded another way (codegen's bundle); by default each is imported from its file. */
+  importer?: ModuleImporter;
 }
 
 /**
@@ -64,7 +67,7 @@ export async function collectAppSchema(
   options: CollectAppSchemaOptions = {},
 ): Promise<AppSchema> {
   const root = path.resolve(projectDir);
-  const modules = await importModelModules(root, resolveModelModules(root, apps));
+  const modules = await importModelModules(root, resolveModelModules(root, apps), options.importer);
   const pending: PendingEntry[] = [];
   const owned = new Set<unknown>();
   for (const module of modules) {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { LoadedApp } from '../project/apps.js';
 import { resolveModelFile } from '../project/apps.js';
-import { importModules } from '../project/import-modules.js';
+import { importModules, type ModuleImporter } from '../project/import-modules.js';
 import { BackendtsError } from '../core/errors.js';
 
 /** One model module of one app, resolved to a file. */
@@ -86,10 +86,14 @@ export function resolveModelModules(projectDir: string, apps: readonly LoadedApp
  * Imports all model modules at once (modules of different apps may import
  * each other, in any order or in a cycle; ESM links them), evaluated in
  * config order. The first failure in that order is reported, naming its app
- * and file.
+ * and file. `importer` gives their exports when they were loaded another way.
  */
-export async function importModelModules(projectDir: string, modules: readonly ModelModule[]): Promise<ImportedModelModule[]> {
-  const outcomes = await importModules(modules.map((module) => module.file), projectDir);
+export async function importModelModules(
+  projectDir: string,
+  modules: readonly ModelModule[],
+  importer: ModuleImporter = importModules,
+): Promise<ImportedModelModule[]> {
+  const outcomes = await importer(modules.map((module) => module.file), projectDir);
   return outcomes.map((outcome, index) => {
     const module = modules[index]!;
     if (!outcome.ok) {
