@@ -7,14 +7,21 @@ import { BackendtsError } from '../../runtime/core/errors.js';
 import type { Output } from '../output.js';
 import type { SqlRunner } from './sql-runner.js';
 
-/** Runs each statement, reporting progress; fails naming the statement at fault. */
+/**
+ * Runs each statement, reporting progress; fails naming the statement at
+ * fault. On a runner that pipelines (PostgreSQL), every statement is sent at
+ * once and the answers are read in order: the database works through them
+ * without waiting for a round trip each, and after a failure the rest fail
+ * too (the transaction is aborted), so the first failure is the one named.
+ */
 export async function applyStatements(runner: SqlRunner, statements: readonly string[], output: Output): Promise<void> {
   const total = statements.length;
+  const sent = runner.pipelines ? statements.map((statement) => settle(runner.query(statement))) : undefined;
   for (const [index, statement] of statements.entries()) {
     output.detail(statement);
-    try {
-      await runner.query(statement);
-    } catch (error) {
+    const outcome = await (sent?.[index] ?? settle(runner.query(statement)));
+    if (!outcome.ok) {
+      const error = outcome.error;
       const detail = error instanceof Error ? error.message : String(error);
       throw new BackendtsError(
         'BT_CREATE_DB_APPLY',
@@ -24,6 +31,14 @@ export async function applyStatements(runner: SqlRunner, statements: readonly st
     }
     output.progress('applying', index + 1, total);
   }
+}
+
+/** A query's outcome, never a rejection: the statements after a failure are left unawaited. */
+function settle(query: Promise<unknown>): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  return query.then(
+    () => ({ ok: true as const }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }
 
 /** A type the database lacks usually comes from an extension the schema needs: say where to list it. */

@@ -136,7 +136,7 @@ export async function withPostgresPush<T>(
     return await step({
       planner: { query: (text) => pool.unsafe(text) as unknown as Promise<Record<string, unknown>[]> },
       applyInTransaction: async (apply) =>
-        (await locked.begin((tx) => apply({ query: (text) => tx.unsafe(text) as unknown as Promise<Record<string, unknown>[]> }))) as Awaited<
+        (await locked.begin((tx) => apply({ query: (text) => tx.unsafe(text) as unknown as Promise<Record<string, unknown>[]>, pipelines: true }))) as Awaited<
           ReturnType<typeof apply>
         >,
     });

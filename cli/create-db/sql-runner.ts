@@ -11,6 +11,8 @@ import { sqlLiteral } from './sql-literal.js';
 /** Runs one SQL text (no parameters) and returns its rows. */
 export interface SqlRunner {
   query(text: string): Promise<Record<string, unknown>[]>;
+  /** True when queries sent before the previous ones answered are queued on the connection and run in order (postgres.js). */
+  pipelines?: boolean;
 }
 
 /** Where a push runs: a runner to read the current schema, and one transaction to apply in. */

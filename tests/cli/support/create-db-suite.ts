@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNCHANGED_SOURCES } from '../../../cli/create-db/sources-check.js';
 import { assertBuilt, copyFixture, relocateProject, removeDir, runCli, runCliInProcess, show } from './cli.js';
 import { columnsOf, type Inspector } from './inspect.js';
-import { ADDITIVE, DESTRUCTIVE, writeModels } from './models.js';
+import { ADDITIVE, DESTRUCTIVE, FAILS_ON_DATA, writeModels } from './models.js';
 import { databaseExists } from './postgres.js';
 import { driverLabel, suiteDatabase, type Driver, type SuiteDatabase } from './suite-database.js';
 
@@ -121,6 +121,17 @@ export function defineCreateDbSuite(driver: Driver): void {
       });
       const again = await createDb();
       expect(again.stdout, show(again)).toContain('up to date');
+    });
+
+    it('names the statement that fails on the data already there, and leaves every earlier statement of the plan undone', async () => {
+      changeModels(FAILS_ON_DATA);
+      const result = await createDb();
+      expect(result.code, show(result)).toBe(1);
+      expect(result.stderr).toMatch(/statement (\d+)\/\1 failed, nothing was changed: .*products_long_name/);
+      expect(result.stderr).toContain('CHECK');
+      await db(async (query) => {
+        expect(await columnsOf(query)).toEqual(['categories.id', 'categories.name', 'products.category_id', 'products.id', 'products.name', 'products.price']);
+      });
     });
   });
 }

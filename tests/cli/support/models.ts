@@ -62,3 +62,31 @@ export const products = pgTable('products', {
 export function writeModels(projectDir: string, source: string): void {
   writeFileSync(path.join(projectDir, 'apps/store/db/models.ts'), source);
 }
+
+/** After DESTRUCTIVE: a new table, then a check that the row already there ('Dune') breaks, so the second statement fails. */
+export const FAILS_ON_DATA = `import { sql } from 'drizzle-orm';
+import { check, integer, pgEnum, pgTable, text, varchar } from 'drizzle-orm/pg-core';
+
+export const productKind = pgEnum('product_kind', ['book', 'game']);
+
+export const categories = pgTable('categories', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  name: varchar('name', { length: 80 }).notNull().unique(),
+});
+
+export const products = pgTable(
+  'products',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    name: text('name').notNull(),
+    category_id: integer('category_id').references(() => categories.id),
+    price: integer('price'),
+  },
+  (table) => [check('products_long_name', sql\`length(\${table.name}) > 10\`)],
+);
+
+export const notes = pgTable('notes', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  body: text('body').notNull(),
+});
+`;
